@@ -1,1 +1,30 @@
-export {};
+// @agent/core: the engine. Log in, diagnosis and governed remediation plan out.
+// Pure TypeScript: everything outside the process is reached through a port.
+
+export type { Agent, AgentOptions, ReasoningSettings, VoteResult } from './agent.js';
+export { createAgent } from './agent.js';
+export * from './domain/categories.js';
+export * from './domain/errors.js';
+export * from './domain/types.js';
+export { ingestLog } from './ingest/ingest-log.js';
+export type { LogLevel, LogRecord } from './ingest/log-record.js';
+export { redactSecrets } from './ingest/redact.js';
+export { DefaultPolicyEngine } from './memory/default-policy-engine.js';
+export { MemoryKnowledgeStore } from './memory/memory-knowledge-store.js';
+export { MemorySecretStore } from './memory/memory-secret-store.js';
+export type { MinedRecord } from './mining/template-miner.js';
+export { TemplateMiner } from './mining/template-miner.js';
+export type { PlaybookStep } from './playbooks/playbooks.js';
+export { PLAYBOOKS } from './playbooks/playbooks.js';
+export type { OperationSpec, PluginSpec } from './playbooks/plugin-catalog.js';
+export { findOperation, PLUGIN_CATALOG, pluginNames } from './playbooks/plugin-catalog.js';
+export * from './ports/index.js';
+export type { CueMatch, RecordSignal } from './signals/detect-signals.js';
+export { detectSignals } from './signals/detect-signals.js';
+export type { Entities } from './signals/extract-entities.js';
+export type { Signature } from './signals/signature-catalog.js';
+export { SIGNATURES } from './signals/signature-catalog.js';
+export type { CursorPosition } from './util/cursor.js';
+export { decodeCursor, encodeCursor } from './util/cursor.js';
+export { contentHash } from './util/hash.js';
+export { wilsonLowerBound } from './util/wilson.js';

@@ -1,0 +1,98 @@
+import type { Category } from '../domain/categories.js';
+import type { Risk } from '../domain/types.js';
+import { PLAYBOOKS } from '../playbooks/playbooks.js';
+import { findOperation } from '../playbooks/plugin-catalog.js';
+import type { VoteTally } from '../ports/knowledge-store.js';
+import type { Entities } from '../signals/extract-entities.js';
+import { wilsonLowerBound } from '../util/wilson.js';
+
+export interface PlannedStep {
+  plugin: string;
+  operation: string;
+  params: Record<string, unknown>;
+  risk: Risk;
+  description: string;
+  /** Why the step cannot run whatever policy says (missing entity, params that fail their schema). */
+  invalid: string | null;
+}
+
+export interface PlanInput {
+  category: Category;
+  entities: Entities;
+  summary: string;
+  votes: readonly VoteTally[];
+}
+
+/** The playbook of the category, parameters filled from the log's entities, ranked by votes. */
+export function planActions(input: PlanInput): PlannedStep[] {
+  const values: Record<string, string> = {
+    category: input.category,
+    summary: input.summary,
+  };
+  for (const [key, value] of Object.entries(input.entities)) values[key] = String(value);
+
+  const steps = (PLAYBOOKS[input.category] ?? []).map((step, order) => {
+    const missing = new Set<string>();
+    const params = fill(step.params, values, missing) as Record<string, unknown>;
+    const spec = findOperation(step.plugin, step.operation);
+    let invalid: string | null = null;
+    if (!spec) invalid = `unknown operation ${step.plugin}.${step.operation}`;
+    else if (missing.size > 0)
+      invalid = `no ${[...missing].join(', ')} found in the log or context`;
+    else {
+      const parsed = spec.params.safeParse(params);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        invalid = `parameter ${issue?.path.join('.') || '(root)'} rejected: ${issue?.message ?? 'invalid'}`;
+      }
+    }
+    return {
+      order,
+      step: {
+        plugin: step.plugin,
+        operation: step.operation,
+        params,
+        risk: step.risk ?? spec?.risk ?? 'high',
+        description: step.description,
+        invalid,
+      },
+    };
+  });
+
+  // Notify stays first (it is the safe, always-useful step); the rest follow
+  // the plugins' vote score, a Wilson lower bound so one vote cannot flip it.
+  const score = (plugin: string) => {
+    const tallies = input.votes.filter((v) => v.plugin === plugin);
+    const up = tallies.reduce((n, t) => n + t.up, 0);
+    const down = tallies.reduce((n, t) => n + t.down, 0);
+    return wilsonLowerBound(up, down);
+  };
+  return steps
+    .sort((a, b) => {
+      if (a.step.plugin === 'notify' || b.step.plugin === 'notify') {
+        return a.step.plugin === 'notify' ? -1 : b.step.plugin === 'notify' ? 1 : 0;
+      }
+      return score(b.step.plugin) - score(a.step.plugin) || a.order - b.order;
+    })
+    .map((s) => s.step);
+}
+
+const PLACEHOLDER = /\{\{(\w{1,32})\}\}/g;
+
+function fill(value: unknown, values: Record<string, string>, missing: Set<string>): unknown {
+  if (typeof value === 'string') {
+    return value.replace(PLACEHOLDER, (_m, key: string) => {
+      const v = values[key];
+      if (v === undefined) {
+        missing.add(key);
+        return '';
+      }
+      return v;
+    });
+  }
+  if (Array.isArray(value)) return value.map((v) => fill(v, values, missing));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fill(v, values, missing)]));
+  }
+  return value;
+}

@@ -1,0 +1,62 @@
+import type { IncidentContext } from '../domain/types.js';
+import type { LogRecord } from '../ingest/log-record.js';
+
+/** Things a playbook can act on, found in the log or given as request context. */
+export interface Entities {
+  service?: string;
+  namespace?: string;
+  pod?: string;
+  container?: string;
+  host?: string;
+  exitCode?: number;
+  httpStatus?: number;
+  port?: number;
+}
+
+// Each extractor is anchored on a keyword and bounded in length, so none can
+// backtrack badly on hostile input.
+const EXTRACTORS: readonly {
+  key: keyof Entities;
+  pattern: RegExp;
+  numeric?: boolean;
+}[] = [
+  { key: 'namespace', pattern: /\bnamespace[=: /"]+([a-z0-9][a-z0-9-]{0,62})/i },
+  { key: 'pod', pattern: /\bpod[=: /"]+([a-z0-9][a-z0-9.-]{0,252})/i },
+  { key: 'container', pattern: /\bcontainer[=: /"]+([a-z0-9][a-z0-9-]{0,62})/i },
+  { key: 'service', pattern: /\bservice[=: /"]+([a-z0-9][a-z0-9_.-]{0,62})/i },
+  { key: 'host', pattern: /\bhost[=: /"]+([a-z0-9][a-z0-9.-]{0,252})/i },
+  { key: 'exitCode', pattern: /\bexit(?:ed with)? code[=: ]+(\d{1,3})\b/i, numeric: true },
+  {
+    key: 'httpStatus',
+    pattern: /\b(?:status|HTTP\/\d(?:\.\d)?)[=: ]+([1-5]\d\d)\b/i,
+    numeric: true,
+  },
+  { key: 'port', pattern: /(?:\bport[=: ]+|:)(\d{2,5})\b(?!\.\d)/i, numeric: true },
+];
+
+export function extractEntities(
+  records: readonly LogRecord[],
+  context: IncidentContext = {},
+): Entities {
+  const found: Record<string, string | number> = {};
+  for (const record of records) {
+    for (const extractor of EXTRACTORS) {
+      if (found[extractor.key] !== undefined) continue;
+      const value = extractor.pattern.exec(record.text)?.[1];
+      if (value === undefined) continue;
+      if (extractor.numeric) {
+        const n = Number(value);
+        if (Number.isInteger(n) && (extractor.key !== 'port' || (n > 0 && n < 65536))) {
+          found[extractor.key] = n;
+        }
+      } else {
+        found[extractor.key] = value;
+      }
+    }
+  }
+  // Context the caller states outranks what the log suggests.
+  for (const key of ['service', 'namespace', 'host'] as const) {
+    if (context[key]) found[key] = context[key];
+  }
+  return found as Entities;
+}
