@@ -1,10 +1,18 @@
+import type { Category } from './domain/categories.js';
 import type {
+  ActionStatus,
   AnalysisResult,
+  Decision,
   Evidence,
+  Mode,
   PlannedAction,
+  Risk,
+  Severity,
   SimilarIncident,
   StoredIncident,
+  Strategy,
   TemplateCount,
+  TracePhase,
   TraceStep,
 } from './domain/types.js';
 
@@ -15,7 +23,7 @@ import type {
 export interface WireEvidence {
   line: number;
   text: string;
-  category: string;
+  category: Category;
   weight: number;
 }
 
@@ -24,19 +32,19 @@ export interface WireAction {
   plugin: string;
   operation: string;
   params: Record<string, unknown>;
-  risk: string;
+  risk: Risk;
   description: string;
-  decision: string;
+  decision: Decision;
   reasons: string[];
-  status: string;
+  status: ActionStatus;
   output?: string;
   error?: string;
 }
 
 export interface WireResult {
   incident_id: string;
-  category: string;
-  severity: string;
+  category: Category;
+  severity: Severity;
   confidence: number;
   summary: string;
   root_cause: string;
@@ -50,13 +58,13 @@ export interface WireResult {
   }[];
   actions: WireAction[];
   reasoning: {
-    strategy: string;
+    strategy: Strategy;
     cycles: number;
     score: number;
     target: number;
-    trace: { cycle: number; phase: string; message: string; score?: number }[];
+    trace: { cycle: number; phase: TracePhase; message: string; score?: number }[];
   };
-  mode: string;
+  mode: Mode;
   duration_ms: number;
   signature: string;
 }
