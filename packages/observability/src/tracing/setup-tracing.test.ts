@@ -1,0 +1,186 @@
+import { diag, SpanStatusCode, trace } from '@opentelemetry/api';
+import { ExportResultCode } from '@opentelemetry/core';
+import { InMemorySpanExporter, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger, type LogFormat } from '../logger/create-logger.js';
+import { otlpTracesUrl, setupTracing, type Tracing } from './setup-tracing.js';
+import { injectTraceHeaders } from './trace-headers.js';
+import { withSpan } from './with-span.js';
+
+function capturingLogger(format: LogFormat = 'json') {
+  const lines: string[] = [];
+  const logger = createLogger({
+    level: 'info',
+    format,
+    destination: { write: (l) => void lines.push(l) },
+  });
+  return { lines, logger };
+}
+
+let active: Tracing | undefined;
+afterEach(async () => {
+  await active?.shutdown();
+  active = undefined;
+});
+
+describe('otlpTracesUrl', () => {
+  it.each([
+    ['http://collector:4318', 'http://collector:4318/v1/traces'],
+    ['http://collector:4318/', 'http://collector:4318/v1/traces'],
+    ['https://otel.example.com/ingest', 'https://otel.example.com/ingest/v1/traces'],
+  ])('%s -> %s', (base, url) => {
+    expect(otlpTracesUrl(base)).toBe(url);
+  });
+
+  it('rejects what is not an http(s) URL', () => {
+    expect(() => otlpTracesUrl('collector:4318')).toThrow(TypeError);
+    expect(() => otlpTracesUrl('not a url')).toThrow(TypeError);
+    expect(() =>
+      setupTracing({ enabled: true, serviceName: 's', serviceVersion: '1', otlpEndpoint: 'nope' }),
+    ).toThrow(/otlpEndpoint/);
+  });
+});
+
+describe('setupTracing disabled', () => {
+  it('hands out a tracer that records nothing and registers nothing', async () => {
+    const tracing = setupTracing({ enabled: false, serviceName: 'svc', serviceVersion: '1.0.0' });
+    expect(tracing.enabled).toBe(false);
+    const seen = await withSpan(tracing.tracer, 'stage', { n: 1 }, (span) => ({
+      recording: span.isRecording(),
+      headers: injectTraceHeaders({} as Record<string, string>),
+    }));
+    expect(seen).toEqual({ recording: false, headers: {} });
+    await tracing.shutdown();
+  });
+});
+
+describe('setupTracing enabled', () => {
+  it('writes spans through the logger when no endpoint is set, as log lines only', async () => {
+    const { lines, logger } = capturingLogger('json');
+    active = setupTracing({ enabled: true, serviceName: 'svc', serviceVersion: '1.2.3', logger });
+    await withSpan(active.tracer, 'pipeline.mine', { 'log.lines': 12 }, async () => {
+      await withSpan(active!.tracer, 'store.query', undefined, () => 'ok');
+    });
+    await active.shutdown();
+
+    const records = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const spans = records.filter((r) => r.msg === 'span');
+    expect(spans.map((s) => s.span_name)).toEqual(['store.query', 'pipeline.mine']);
+    const [child, parent] = spans;
+    expect(parent).toMatchObject({
+      level: 'info',
+      component: 'tracing',
+      span_kind: 'INTERNAL',
+      span_status: 'UNSET',
+      attributes: { 'log.lines': 12 },
+    });
+    expect(parent?.trace_id).toMatch(/^[0-9a-f]{32}$/);
+    expect(child?.trace_id).toBe(parent?.trace_id);
+    expect(child?.parent_span_id).toBe(parent?.span_id);
+    expect(typeof parent?.duration_ms).toBe('number');
+  });
+
+  it('writes console spans as logfmt under the kv format', async () => {
+    const { lines, logger } = capturingLogger('kv');
+    active = setupTracing({ enabled: true, serviceName: 'svc', serviceVersion: '1', logger });
+    await withSpan(
+      active.tracer,
+      'policy.decide',
+      { 'policy.decision': 'allowed' },
+      () => undefined,
+    );
+    await active.shutdown();
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^time=\S+ level=info msg=span component=tracing trace_id=[0-9a-f]{32} /,
+    );
+    expect(lines[0]).toContain(' span_name=policy.decide ');
+    expect(lines[0]).toContain(' attributes.policy.decision=allowed');
+  });
+
+  it('routes OpenTelemetry diagnostics through the logger', async () => {
+    const { lines, logger } = capturingLogger('json');
+    active = setupTracing({
+      enabled: true,
+      serviceName: 'svc',
+      serviceVersion: '1',
+      logger,
+      exporter: new InMemorySpanExporter(),
+    });
+    diag.warn('exporter is unhappy', new Error('connection refused'));
+    diag.info('below the diag level');
+    expect(lines.map((l) => JSON.parse(l))).toEqual([
+      expect.objectContaining({
+        level: 'warn',
+        component: 'opentelemetry',
+        msg: 'exporter is unhappy',
+        details: ['Error: connection refused'],
+      }),
+    ]);
+  });
+
+  it('withSpan records a thrown error, marks the span failed and rethrows', async () => {
+    const exporter = new InMemorySpanExporter();
+    active = setupTracing({ enabled: true, serviceName: 'svc', serviceVersion: '1', exporter });
+    await expect(
+      withSpan(active.tracer, 'actuator.call', { 'actuator.plugin': 'webhook' }, () => {
+        throw new Error('refused');
+      }),
+    ).rejects.toThrow('refused');
+    await active.forceFlush();
+    const [span] = exporter.getFinishedSpans();
+    expect(span?.status.code).toBe(SpanStatusCode.ERROR);
+    expect(span?.events[0]?.attributes?.['exception.message']).toBe('refused');
+  });
+
+  it('injects W3C trace context into outgoing Headers inside a span', async () => {
+    active = setupTracing({
+      enabled: true,
+      serviceName: 'svc',
+      serviceVersion: '1',
+      exporter: new InMemorySpanExporter(),
+    });
+    const { headers, spanId, traceId } = await withSpan(
+      active.tracer,
+      'llm.call',
+      undefined,
+      (span) => ({
+        headers: injectTraceHeaders(new Headers({ accept: 'application/json' })),
+        ...span.spanContext(),
+      }),
+    );
+    expect(headers.get('traceparent')).toBe(`00-${traceId}-${spanId}-01`);
+    expect(headers.get('accept')).toBe('application/json');
+  });
+
+  it('flushes pending spans on shutdown, once, and frees the global registration', async () => {
+    const exported: string[] = [];
+    const recordingExporter: SpanExporter = {
+      export(spans, done) {
+        exported.push(...spans.map((s) => s.name));
+        done({ code: ExportResultCode.SUCCESS });
+      },
+      shutdown: async () => {},
+    };
+    const first = setupTracing({
+      enabled: true,
+      serviceName: 'svc',
+      serviceVersion: '1',
+      exporter: recordingExporter,
+    });
+    first.tracer.startSpan('pending').end();
+    // Still waiting in the batch (the delay is seconds), as it would be at SIGTERM.
+    expect(exported).toEqual([]);
+    await Promise.all([first.shutdown(), first.shutdown()]);
+    expect(exported).toEqual(['pending']);
+
+    expect(trace.getTracer('x').startSpan('after').isRecording()).toBe(false);
+    active = setupTracing({
+      enabled: true,
+      serviceName: 'svc',
+      serviceVersion: '2',
+      exporter: new InMemorySpanExporter(),
+    });
+    expect(trace.getTracer('x').startSpan('again').isRecording()).toBe(true);
+  });
+});
