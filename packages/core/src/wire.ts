@@ -52,7 +52,7 @@ export interface WireResult {
   templates: { template_id: string; template: string; count: number }[];
   similar_incidents: {
     incident_id: string;
-    category: string;
+    category: Category;
     seen_at: string;
     resolved: boolean | null;
   }[];
@@ -79,11 +79,11 @@ export function toWireEvidence(e: Evidence): WireEvidence {
   return { line: e.line, text: e.text, category: e.category, weight: e.weight };
 }
 
-export function toWireTemplate(t: TemplateCount) {
+export function toWireTemplate(t: TemplateCount): WireResult['templates'][number] {
   return { template_id: t.templateId, template: t.template, count: t.count };
 }
 
-export function toWireSimilar(s: SimilarIncident) {
+export function toWireSimilar(s: SimilarIncident): WireResult['similar_incidents'][number] {
   return {
     incident_id: s.incidentId,
     category: s.category,
@@ -92,7 +92,7 @@ export function toWireSimilar(s: SimilarIncident) {
   };
 }
 
-export function toWireTraceStep(step: TraceStep) {
+export function toWireTraceStep(step: TraceStep): WireResult['reasoning']['trace'][number] {
   return step.score === undefined
     ? { cycle: step.cycle, phase: step.phase, message: step.message }
     : { cycle: step.cycle, phase: step.phase, message: step.message, score: step.score };
