@@ -34,6 +34,7 @@ import { formHypotheses } from './reasoning/hypotheses.js';
 import { runReasoning } from './reasoning/reasoning-loop.js';
 import { detectSignals, type RecordSignal } from './signals/detect-signals.js';
 import { extractEntities } from './signals/extract-entities.js';
+import { selectEvidence } from './signals/select-evidence.js';
 import { contentHash } from './util/hash.js';
 import { wilsonLowerBound } from './util/wilson.js';
 
@@ -85,9 +86,7 @@ export interface Agent {
   close(): Promise<void>;
 }
 
-const MAX_EVIDENCE = 20;
 const MAX_TEMPLATES = 50;
-const EVIDENCE_TEXT_LIMIT = 500;
 
 /** Builds the agent. With no arguments every port uses its in-memory default. */
 export function createAgent(options: AgentOptions = {}): Agent {
@@ -255,30 +254,6 @@ export function createAgent(options: AgentOptions = {}): Agent {
 
 function tenantScope(principal: Principal): string | null {
   return principal.role === 'admin' ? null : principal.tenant;
-}
-
-function selectEvidence(signals: readonly RecordSignal[], category: Category): Evidence[] {
-  const scored = signals
-    .map((s) => {
-      const own = s.matches.filter((m) => m.category === category);
-      const best = (own.length > 0 ? own : s.matches).reduce(
-        (max, m) => (m.weight > max.weight ? m : max),
-        { category: (category === 'none' ? 'unknown' : category) as Category, weight: 0 },
-      );
-      const weight =
-        best.weight > 0 ? best.weight * (own.length > 0 ? 1 : 0.6) : s.failing ? 0.3 : 0;
-      return { s, category: best.weight > 0 ? best.category : category, weight };
-    })
-    .filter((e) => e.weight > 0)
-    .sort((a, b) => b.weight - a.weight || a.s.record.index - b.s.record.index)
-    .slice(0, MAX_EVIDENCE)
-    .sort((a, b) => a.s.record.index - b.s.record.index);
-  return scored.map((e) => ({
-    line: e.s.record.line,
-    text: clip(e.s.record.text, EVIDENCE_TEXT_LIMIT),
-    category: e.category,
-    weight: round(e.weight),
-  }));
 }
 
 function severityOf(signals: readonly RecordSignal[], category: Category): Severity {

@@ -1,0 +1,113 @@
+import type { FailureCategory } from '../domain/categories.js';
+import type { Signature } from './signature-catalog.js';
+
+/** A catalog cue found in a record. */
+export interface CueMatch {
+  signatureId: string;
+  category: FailureCategory;
+  weight: number;
+  /** Offset of the match in the record's text (locates the physical line for evidence). */
+  offset: number;
+}
+
+/**
+ * A catalog compiled for matching: one case-insensitive alternation of every
+ * signature's anchors (longest first), and for each anchor the signatures it
+ * can lead to. One scan of a record finds the anchors present; only the
+ * signatures behind them run their own pattern. A healthy line that holds no
+ * anchor costs a single regex scan, however large the catalog grows.
+ */
+export interface CatalogIndex {
+  readonly signatures: readonly Signature[];
+  readonly prefilter: RegExp;
+  readonly byAnchor: ReadonlyMap<string, readonly Signature[]>;
+}
+
+const cache = new WeakMap<readonly Signature[], CatalogIndex>();
+
+export function indexCatalog(catalog: readonly Signature[]): CatalogIndex {
+  const cached = cache.get(catalog);
+  if (cached) return cached;
+  const anchors = [...new Set(catalog.flatMap((s) => s.anchors))].sort(
+    (a, b) => b.length - a.length || a.localeCompare(b),
+  );
+  // The alternation matches the longest anchor at a position, and the scan
+  // resumes at the next character, so a found anchor only has to stand for
+  // the shorter anchors that start where it starts or inside it.
+  const byAnchor = new Map<string, Signature[]>();
+  for (const found of anchors) {
+    const reachable = catalog.filter((s) => s.anchors.some((a) => found.includes(a)));
+    byAnchor.set(found, reachable);
+  }
+  const prefilter = new RegExp(anchors.map(escapeRegExp).join('|'), 'gi');
+  const index: CatalogIndex = { signatures: catalog, prefilter, byAnchor };
+  cache.set(catalog, index);
+  return index;
+}
+
+// Negated or zero-valued mentions are not failures: "0 unhealthy",
+// "no OOMKilled events", "oom_kill 0", "timeouts: 0".
+const NEGATED_BEFORE = /(?:^|[^\w.])(?:0|no|zero|without|non)[ -]{1,2}$/i;
+const ZERO_AFTER =
+  /^(?:s|es)?["']?(?:\s{0,2}[=:]\s{0,2}|\s)["']?(?:0|false|none|null|nil|<nil>)(?![\w.])/i;
+
+function negated(text: string, start: number, end: number): boolean {
+  const before = text.slice(Math.max(0, start - 12), start);
+  if (NEGATED_BEFORE.test(before)) return true;
+  return ZERO_AFTER.test(text.slice(end, end + 16));
+}
+
+/**
+ * The catalog cues in a text. A cue on the same physical line as a cue that
+ * suppresses its category is dropped (the probe failure quoting its
+ * "connection refused").
+ */
+export function matchCues(text: string, index: CatalogIndex): CueMatch[] {
+  const prefilter = index.prefilter;
+  prefilter.lastIndex = 0;
+  let candidates: Set<Signature> | null = null;
+  for (let m = prefilter.exec(text); m !== null; m = prefilter.exec(text)) {
+    // Resume one character on, so an anchor overlapping this one is found too.
+    prefilter.lastIndex = m.index + 1;
+    const reachable = index.byAnchor.get(m[0].toLowerCase());
+    if (!reachable) continue;
+    candidates ??= new Set();
+    for (const s of reachable) candidates.add(s);
+  }
+  if (!candidates) return [];
+
+  const found: { s: Signature; offset: number }[] = [];
+  for (const s of candidates) {
+    const m = s.pattern.exec(text);
+    if (!m) continue;
+    if (negated(text, m.index, m.index + m[0].length)) continue;
+    found.push({ s, offset: m.index });
+  }
+  if (found.length === 0) return [];
+
+  const suppressors = found.filter((f) => f.s.suppresses);
+  const kept = found.filter(
+    (f) =>
+      !suppressors.some(
+        (x) =>
+          x.s.category !== f.s.category &&
+          x.s.suppresses?.includes(f.s.category) &&
+          sameLine(text, x.offset, f.offset),
+      ),
+  );
+  return kept.map((f) => ({
+    signatureId: f.s.id,
+    category: f.s.category,
+    weight: f.s.weight,
+    offset: f.offset,
+  }));
+}
+
+function sameLine(text: string, a: number, b: number): boolean {
+  const [lo, hi] = a <= b ? [a, b] : [b, a];
+  return text.indexOf('\n', lo) === -1 || text.indexOf('\n', lo) >= hi;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
