@@ -42,9 +42,18 @@ describe('mentionsFailure', () => {
       'err=<nil>',
       'registered ErrorHandler and onFailure hooks',
       'error rate 0%',
+      'background save may fail under low memory condition',
     ]) {
       expect(mentionsFailure(text), text).toBe(false);
     }
+  });
+
+  it('counts exception class names, and only strong words in warnings', () => {
+    expect(mentionsFailure('Npgsql.NpgsqlException (0x80004005): pool drained')).toBe(true);
+    expect(mentionsFailure('registered onError(handler)')).toBe(false);
+    expect(mentionsFailure('backlog of 511 cannot be enforced', true)).toBe(false);
+    expect(mentionsFailure('backlog of 511 cannot be enforced')).toBe(true);
+    expect(mentionsFailure('upload failed, will retry', true)).toBe(true);
   });
 });
 
@@ -84,6 +93,25 @@ describe('detectSignals', () => {
       'accept4: too many open files; retrying in 10ms',
     );
     expect(signals.every((s) => s.failing && !s.transient)).toBe(true);
+  });
+
+  it('counts only unambiguous cues, or cues of a failure, on INFO lines', () => {
+    const [config, gaveUp, killed] = signalsOf(
+      '{"level":"info","msg":"retry policy loaded","retry_on":["timeout","connection reset"]}',
+      '2024-02-02 10:00:04,412 INFO gave up: worker entered FATAL state, too many start retries too quickly',
+      'INFO pod api-0 container api: OOMKilled',
+    );
+    expect(config?.matches).toEqual([]);
+    expect(config?.failing).toBe(false);
+    expect(gaveUp?.matches.map((m) => m.category)).toEqual(['crash_loop']);
+    expect(killed?.matches.map((m) => m.category)).toEqual(['oom']);
+  });
+
+  it('reads an upper-case level word when the ingester found none', () => {
+    const [warning] = signalsOf(
+      '1:M 05 May 2024 10:00:00.001 # WARNING: The TCP backlog setting of 511 cannot be enforced',
+    );
+    expect(warning?.failing).toBe(false);
   });
 
   it('counts retry-in-the-same-line success as transient', () => {

@@ -1,6 +1,6 @@
 import type { FailureCategory } from '../domain/categories.js';
 import { SEVERITIES, type Severity } from '../domain/types.js';
-import type { LogRecord } from '../ingest/log-record.js';
+import type { LogLevel, LogRecord } from '../ingest/log-record.js';
 import { mentionsFailure, mentionsRetry, mentionsSuccess } from './failure-words.js';
 import { SIGNATURES, type Signature } from './signature-catalog.js';
 import { type CatalogIndex, type CueMatch, indexCatalog, matchCues } from './signature-index.js';
@@ -52,22 +52,35 @@ const CATEGORY_SEVERITY: Readonly<Record<FailureCategory, Severity>> = {
   quota_exceeded: 'medium',
 };
 
+/** Cues this strong count even on INFO / DEBUG lines. */
+const UNAMBIGUOUS = 0.95;
+
 const FATAL_MARKER = /\b(?:FATAL|PANIC|EMERG(?:ENCY)?)\b|\[(?:emerg|alert|crit)\]|^F\d{4} /m;
 
 /** Signals of one record. Transient failures need the rest of the log: see `markTransient`. */
 export function detectSignal(record: LogRecord, index: CatalogIndex): RecordSignal {
-  const matches = matchCues(record.text, index);
-  const level = record.level;
+  const level = record.level ?? levelInText(record.text);
+  const declaredHealthy = level === 'info' || level === 'debug';
+  let matches = matchCues(record.text, index);
+  // A line the log itself calls routine counts a cue only when the cue is
+  // unambiguous or the line says something failed: an INFO line listing
+  // "retry on: timeout, connection reset" is configuration, while
+  // "INFO gave up: worker entered FATAL state" is not.
+  if (declaredHealthy && matches.some((m) => m.weight < UNAMBIGUOUS)) {
+    if (!mentionsFailure(record.text, true)) {
+      matches = matches.filter((m) => m.weight >= UNAMBIGUOUS);
+    }
+  }
   const failing =
     matches.length > 0 ||
     level === 'error' ||
     level === 'fatal' ||
-    (level !== 'info' && level !== 'debug' && mentionsFailure(record.text));
+    (!declaredHealthy && mentionsFailure(record.text, level === 'warn'));
   const retrying = failing && mentionsRetry(record.text);
   const succeeded = mentionsSuccess(record.text);
   return {
     record,
-    severity: severityOf(record, matches, failing),
+    severity: severityOf(record, level, matches, failing),
     matches,
     failing,
     transient: false,
@@ -100,10 +113,44 @@ export function markTransient(signal: RecordSignal): void {
   signal.severity = 'low';
 }
 
-function severityOf(record: LogRecord, matches: readonly CueMatch[], failing: boolean): Severity {
-  if (!failing) return record.level === 'warn' ? 'low' : 'info';
-  if (record.level === 'fatal' || FATAL_MARKER.test(record.text.slice(0, 400))) return 'critical';
-  let worst = SEVERITIES.indexOf(record.level === 'warn' ? 'low' : 'medium');
+// An upper-case level word near the start of a line the ingester gave no level.
+const LEVEL_IN_TEXT =
+  /^.{0,80}?\b(?:(FATAL|CRITICAL|CRIT|EMERG|ALERT|PANIC)|(ERROR|ERR)|(WARNING|WARN)|(INFO|NOTICE)|(DEBUG|TRACE))\b/;
+const LEVELS_IN_TEXT: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug'];
+
+const JSON_LEVEL = /"(?:level|severity|lvl|levelname)"\s{0,2}:\s{0,2}"(\w{1,12})"/i;
+const LEVEL_WORDS: Readonly<Record<string, LogLevel>> = {
+  fatal: 'fatal',
+  critical: 'fatal',
+  panic: 'fatal',
+  error: 'error',
+  err: 'error',
+  warning: 'warn',
+  warn: 'warn',
+  info: 'info',
+  notice: 'info',
+  debug: 'debug',
+  trace: 'debug',
+};
+
+function levelInText(text: string): LogLevel | null {
+  const json = JSON_LEVEL.exec(text.slice(0, 400));
+  if (json) return LEVEL_WORDS[json[1]?.toLowerCase() ?? ''] ?? null;
+  const m = LEVEL_IN_TEXT.exec(text);
+  if (!m) return null;
+  const group = m.findIndex((g, i) => i > 0 && g !== undefined);
+  return LEVELS_IN_TEXT[group - 1] ?? null;
+}
+
+function severityOf(
+  record: LogRecord,
+  level: LogLevel | null,
+  matches: readonly CueMatch[],
+  failing: boolean,
+): Severity {
+  if (!failing) return level === 'warn' ? 'low' : 'info';
+  if (level === 'fatal' || FATAL_MARKER.test(record.text.slice(0, 400))) return 'critical';
+  let worst = SEVERITIES.indexOf(level === 'warn' ? 'low' : 'medium');
   for (const m of matches) {
     worst = Math.min(worst, SEVERITIES.indexOf(CATEGORY_SEVERITY[m.category]));
   }

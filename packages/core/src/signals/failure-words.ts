@@ -3,35 +3,47 @@
 // "errors=0", "error_count=0", "no errors found", "error.log", "/api/errors",
 // "on-failure". Every pattern is linear (bounded, no nested quantifiers).
 
-const FAILURE_WORD =
-  /\b(?:errors?|exceptions?|fail(?:s|ed|ing|ures?)?|fatal|panic(?:ked)?|traceback|critical|crash(?:ed|es|ing)?|abort(?:ed|ing)?|refused|denied|unable to|cannot|can't|could not|couldn't|not found|timed out|killed|segfault|unreachable|rejected|unavailable|violat(?:es|ed|ion)|invalid)\b/gi;
+// Words that say a failure happened, even in a warning.
+const STRONG_WORD =
+  /\b(?:errors?|exceptions?|fail(?:s|ed|ing|ures?)?|fatal|panic(?:ked)?|traceback|crash(?:ed|es|ing)?|abort(?:ed|ing)?|refused|denied|timed out|killed|segfault)\b/gi;
+// Words that say something went wrong when the log gives no level; in a
+// warning they are advice ("cannot be enforced", "is not set, using default").
+const WEAK_WORD =
+  /\b(?:critical|unable to|cannot|can't|could not|couldn't|not found|unreachable|rejected|unavailable|violat(?:es|ed|ion)|invalid)\b/gi;
 
 // Markers that systems print on failures, in whatever case they use.
 const FAILURE_MARKER =
-  /^E: |\bnpm ERR!|\bERRO\[|^[EF]\d{4} \d{2}:|\[(?:error|emerg|crit|alert|fatal)\]|\blevel=(?:error|fatal|panic|crit)\b|"(?:level|severity)":\s?"(?:error|fatal|critical|panic|emergency|alert)"|\bFAILED\b|\bFAIL\b|\bERR\b|HTTP\/\d(?:\.\d)?" 5\d\d\b|\bexit(?:ed)?(?: with)? (?:code|status)[ =:]{0,3}[1-9]\d{0,2}\b|\bstatus=[1-9]\d{0,2}\//m;
+  /^E: |\bnpm ERR!|\bERRO\[|^[EF]\d{4} \d{2}:|\[(?:error|emerg|crit|alert|fatal)\]|\blevel=(?:error|fatal|panic|crit)\b|"(?:level|severity)":\s?"(?:error|fatal|critical|panic|emergency|alert)"|\bFAILED\b|\bFAIL\b|\bERR\b|HTTP\/\d(?:\.\d)?" 5\d\d\b|\bexit(?:ed)?(?: with)? (?:code|status)[ =:]{0,3}[1-9]\d{0,2}\b|\bstatus=[1-9]\d{0,2}\/|[a-z](?:Exception|Error)\b(?![\w(])/m;
 
-const BENIGN_BEFORE = /(?:^|[^\w])(?:0|no|zero|without|non)[\s-]{1,2}$|[/#.\-_]$|--?$/i;
+const BENIGN_BEFORE =
+  /(?:^|[^\w])(?:0|no|zero|without|non|may|might|could|can|would|will|if)[\s-]{1,2}$|[/#.\-_]$|--?$/i;
 const BENIGN_AFTER =
   /^(?:[._\-/]\w|s?\s{0,2}[=:]\s{0,2}["']?(?:0|false|none|null|nil|<nil>|\[\]|"")(?![\w.])|s?\s{0,2}\(0\)|-free\b|\s(?:found|detected|reported):? ?0\b)/i;
 // "no errors found", "without any errors", "error rate 0%"
 const BENIGN_PHRASE =
   /\b(?:no|zero|without(?: any)?) (?:\w{1,20} )?(?:errors?|failures?|exceptions?)(?: (?:found|detected|reported|occurred))?\b|\berror (?:rate|ratio):? ?0(?:\.0{1,6})?%?(?![\d.])/gi;
 
-export function mentionsFailure(text: string): boolean {
+/**
+ * Does the text report a failure? `strongOnly` (for warnings) counts only the
+ * words that say something failed, not advice such as "cannot be enforced".
+ */
+export function mentionsFailure(text: string, strongOnly = false): boolean {
   if (FAILURE_MARKER.test(text)) return true;
   const benignSpans: [number, number][] = [];
   BENIGN_PHRASE.lastIndex = 0;
   for (let m = BENIGN_PHRASE.exec(text); m !== null; m = BENIGN_PHRASE.exec(text)) {
     benignSpans.push([m.index, m.index + m[0].length]);
   }
-  FAILURE_WORD.lastIndex = 0;
-  for (let m = FAILURE_WORD.exec(text); m !== null; m = FAILURE_WORD.exec(text)) {
-    const start = m.index;
-    const end = start + m[0].length;
-    if (benignSpans.some(([s, e]) => start >= s && end <= e)) continue;
-    if (BENIGN_BEFORE.test(text.slice(Math.max(0, start - 12), start))) continue;
-    if (BENIGN_AFTER.test(text.slice(end, end + 24))) continue;
-    return true;
+  for (const words of strongOnly ? [STRONG_WORD] : [STRONG_WORD, WEAK_WORD]) {
+    words.lastIndex = 0;
+    for (let m = words.exec(text); m !== null; m = words.exec(text)) {
+      const start = m.index;
+      const end = start + m[0].length;
+      if (benignSpans.some(([s, e]) => start >= s && end <= e)) continue;
+      if (BENIGN_BEFORE.test(text.slice(Math.max(0, start - 12), start))) continue;
+      if (BENIGN_AFTER.test(text.slice(end, end + 24))) continue;
+      return true;
+    }
   }
   return false;
 }

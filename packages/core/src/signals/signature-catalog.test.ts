@@ -55,6 +55,8 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     './train.sh: line 12:  4411 Killed                  python train.py',
   ],
 
+  'oom.compiler-killed': ['g++: fatal error: Killed signal terminated program cc1plus'],
+  'disk.etcd-space': ['etcdserver: mvcc: database space exceeded'],
   'disk.no-space': [
     'write /var/lib/docker/tmp/GetImageBlob: no space left on device',
     "OSError: [Errno 28] No space left on device: '/tmp/x'",
@@ -112,6 +114,11 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     "ERROR 2002 (HY000): Can't connect to local MySQL server through socket '/run/mysqld/mysqld.sock' (2)",
     "curl: (7) Failed to connect to localhost port 9200 after 0 ms: Couldn't connect to server",
   ],
+  'refused.socket-missing': [
+    'GET http://localhost:3000/ net::ERR_CONNECTION_REFUSED',
+    'psql: error: connection to server on socket "/tmp/.s.PGSQL.5432" failed: No such file or directory',
+    'could not connect to server: No such file or directory',
+  ],
   'refused.docker-daemon': [
     'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?',
   ],
@@ -125,6 +132,7 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
   ],
   'reset.pipe': ['write: broken pipe', 'BrokenPipeError: [Errno 32] Broken pipe'],
   'reset.hang-up': ['Error: socket hang up'],
+  'reset.browser': ['net::ERR_CONNECTION_RESET', 'net::ERR_EMPTY_RESPONSE'],
   'reset.closed': [
     'upstream prematurely closed connection while reading response header from upstream',
     'ERROR 2013 (HY000): Lost connection to MySQL server during query',
@@ -163,6 +171,11 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
   'timeout.execution': [
     'PHP Fatal error:  Maximum execution time of 30 seconds exceeded',
     'Net::OpenTimeout: execution expired',
+    'ERROR: Job failed: execution took longer than 1h0m0s seconds',
+    'Error: Timeout of 2000ms exceeded.',
+    'page.click: Timeout 30000ms exceeded.',
+    'at=error code=H12 desc="Request timeout" method=GET',
+    'The service did not respond to the start or control request in a timely fashion.',
   ],
 
   'dns.codes': [
@@ -373,12 +386,21 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     'Error: configmap "app-config" not found',
     'services.web Additional property enviroment is not allowed',
   ],
+  'config.platform': [
+    'no matches for kind "Ingress" in version "extensions/v1beta1"',
+    'Error: container has runAsNonRoot and image will run as root',
+    'Are you trying to mount a directory onto a file (or vice-versa)?',
+  ],
   'config.field-value': ['spec.template.spec.containers[0].image: Required value'],
 
   'dep.node': [
     "Error: Cannot find module '@nestjs/core'",
     "Error [ERR_MODULE_NOT_FOUND]: Cannot find package 'zod' imported from /app/index.js",
     "Module not found: Error: Can't resolve './Button' in '/app/src'",
+  ],
+  'dep.resolution': [
+    'npm ERR! ERESOLVE unable to resolve dependency tree',
+    'npm ERR! Could not resolve dependency:',
   ],
   'dep.python': [
     'ImportError: No module named yaml',
@@ -499,6 +521,10 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     'No server is available to handle this request.',
     'Error from server (ServiceUnavailable): the server is currently unable to handle the request (get pods.metrics.k8s.io)',
     "io.github.resilience4j.circuitbreaker.CallNotPermittedException: CircuitBreaker 'inventory' is OPEN",
+  ],
+  'upstream.unix-socket': [
+    'connect() to unix:/var/run/php-fpm.sock failed (11: Resource temporarily unavailable) while connecting to upstream',
+    "[ALERT] backend 'api' has no server available!",
   ],
   'upstream.grpc': [
     'rpc error: code = Unavailable desc = name resolver error: produced zero addresses',

@@ -46,21 +46,25 @@ function sig(
   return signature;
 }
 
-/** Network-level details that a higher-level failure message often quotes. */
-const NETWORK: readonly FailureCategory[] = [
+/** Everything: what a failing health check prints is its own detail, not a second failure. */
+const ANYTHING_QUOTED: readonly FailureCategory[] = [
+  'oom',
+  'disk_full',
+  'fd_exhausted',
   'connection_refused',
   'connection_reset',
   'timeout',
   'dns_failure',
   'tls_error',
-  'upstream_unavailable',
-];
-const HTTP_STATUS: readonly FailureCategory[] = [
-  'upstream_unavailable',
   'auth_failure',
   'permission_denied',
+  'port_in_use',
+  'config_error',
+  'dependency_missing',
+  'file_not_found',
+  'app_crash',
+  'upstream_unavailable',
   'rate_limited',
-  'timeout',
 ];
 
 // Weights: 0.95 unambiguous, 0.85-0.9 strong, 0.7-0.8 usually right, 0.5-0.6
@@ -132,6 +136,14 @@ export const SIGNATURES: readonly Signature[] = [
     /^\s{0,20}Killed\s{0,20}$|\b\d{1,8} Killed\s{1,20}\S/m,
   ),
 
+  sig(
+    'oom.compiler-killed',
+    'oom',
+    0.75,
+    'killed signal terminated',
+    /\bKilled signal terminated program\b/i,
+  ),
+
   // ---------------------------------------------------------- disk_full
   sig(
     'disk.no-space',
@@ -178,6 +190,13 @@ export const SIGNATURES: readonly Signature[] = [
     'watermark|allow delete|allow_delete',
     /\bflood[- ]stage disk watermark\b|\bhigh disk watermark\b|\bread-only \/ allow delete\b|\bread_only_allow_delete\b/i,
     ['permission_denied'],
+  ),
+  sig(
+    'disk.etcd-space',
+    'disk_full',
+    0.85,
+    'database space exceeded',
+    /\bdatabase space exceeded\b/i,
   ),
   sig(
     'disk.thin-pool',
@@ -228,6 +247,14 @@ export const SIGNATURES: readonly Signature[] = [
     ['file_not_found'],
   ),
   sig(
+    'refused.socket-missing',
+    'connection_refused',
+    0.9,
+    'err_connection_refused|on socket|could not connect to server: no such file',
+    /ERR_CONNECTION_REFUSED\b|\bconnection to server on socket \S{1,255} failed: No such file or directory|\bcould not connect to server: No such file or directory/i,
+    ['file_not_found'],
+  ),
+  sig(
     'refused.docker-daemon',
     'connection_refused',
     0.8,
@@ -258,6 +285,13 @@ export const SIGNATURES: readonly Signature[] = [
     /\bbroken pipe\b|\bEPIPE\b|\bBrokenPipe(?:Error|Exception)?\b|\[Errno 32\]/i,
   ),
   sig('reset.hang-up', 'connection_reset', 0.85, 'hang up|hangup', /\bsocket hang ?up\b/i),
+  sig(
+    'reset.browser',
+    'connection_reset',
+    0.8,
+    'err_connection_reset|err_connection_closed|err_empty_response',
+    /ERR_CONNECTION_(?:RESET|CLOSED)\b|ERR_EMPTY_RESPONSE\b/i,
+  ),
   sig(
     'reset.closed',
     'connection_reset',
@@ -313,8 +347,8 @@ export const SIGNATURES: readonly Signature[] = [
     'timeout.execution',
     'timeout',
     0.85,
-    'maximum execution time|execution expired',
-    /\bMaximum execution time of \d{1,6} seconds? exceeded\b|\bexceeded the maximum execution time\b|\bexecution expired\b/i,
+    'maximum execution time|execution expired|took longer than|timely fashion|timeout',
+    /\bMaximum execution time of \d{1,6} seconds? exceeded\b|\bexceeded the maximum execution time\b|\bexecution expired\b|\b(?:execution|job|step|request|operation|command|task) took longer than\b|\bin a timely fashion\b|\btimeout (?:of )?\d[\d.]{0,10} ?(?:ms|s|sec|seconds|milliseconds|m|minutes)? ?exceeded\b|\b(?:Request|Boot|Gateway|upstream request) timeout\b(?!\s{0,2}[=:]\s{0,2}\d)/i,
   ),
 
   // -------------------------------------------------------- dns_failure
@@ -322,8 +356,8 @@ export const SIGNATURES: readonly Signature[] = [
     'dns.codes',
     'dns_failure',
     0.95,
-    'enotfound|eai_again|eai_noname|eai_fail|eai_nodata|getaddrinfo|gaierror|nxdomain|servfail',
-    /\bENOTFOUND\b|\bEAI_(?:AGAIN|NONAME|FAIL|NODATA)\b|\bgetaddrinfo (?:ENOTFOUND|EAI_\w{1,10}|failed)\b|\bgaierror\b|\bNXDOMAIN\b|\bSERVFAIL\b/i,
+    'enotfound|err_name_|eai_again|eai_noname|eai_fail|eai_nodata|getaddrinfo|gaierror|nxdomain|servfail',
+    /\bENOTFOUND\b|ERR_NAME_(?:NOT_RESOLVED|RESOLUTION_FAILED)\b|\bEAI_(?:AGAIN|NONAME|FAIL|NODATA)\b|\bgetaddrinfo (?:ENOTFOUND|EAI_\w{1,10}|failed)\b|\bgaierror\b|\bNXDOMAIN\b|\bSERVFAIL\b/i,
   ),
   sig(
     'dns.phrases',
@@ -403,8 +437,8 @@ export const SIGNATURES: readonly Signature[] = [
     'auth.login',
     'auth_failure',
     0.85,
-    'login|logon|logged in|failed password|invalid user|pg_hba.conf|host key verification',
-    /\bLogin failed\b|\blogin (?:incorrect|denied|failure)\b|\bLogon failure\b|\binvalid login\b|\bmust be logged in\b|\bFailed password for\b|\bInvalid user \S{1,64} from\b|\bno pg_hba\.conf entry\b|\bHost key verification failed\b/i,
+    'login|access_refused|probableauthenticationerror|logon|logged in|failed password|invalid user|pg_hba.conf|host key verification',
+    /\bLogin failed\b|\blogin (?:incorrect|denied|failure|was refused)\b|\bACCESS_REFUSED\b|\bProbableAuthenticationError\b|\bLogon failure\b|\binvalid login\b|\bmust be logged in\b|\bFailed password for\b|\bInvalid user \S{1,64} from\b|\bno pg_hba\.conf entry\b|\bHost key verification failed\b/i,
   ),
   sig(
     'auth.ssh-publickey',
@@ -539,7 +573,7 @@ export const SIGNATURES: readonly Signature[] = [
     0.9,
     'probe failed|probe errored|failed liveness|failed readiness|failed startup|probe failure',
     /\b(?:Liveness|Readiness|Startup|HTTP|TCP|exec|gRPC) probe (?:failed|errored)\b|\bfailed (?:liveness|readiness|startup) probe\b|\bprobe failure\b/i,
-    [...NETWORK, ...HTTP_STATUS],
+    ANYTHING_QUOTED,
   ),
   sig(
     'probe.health-check',
@@ -547,12 +581,9 @@ export const SIGNATURES: readonly Signature[] = [
     0.85,
     'health check|healthcheck|health-check|failedhealthchecks|is now critical',
     /\bhealth[- ]?checks? (?:failed|failing|failure|timed out|error|returned (?:unhealthy|fail\w{0,3}|5\d\d))\b|\bfail(?:ed|ing) (?:the )?(?:\w{1,20} )?health[- ]?checks?\b|\b(?:Target\.)?FailedHealthChecks\b|\b[Cc]heck (?:is now critical|.{1,80} is now critical)\b/i,
-    [...NETWORK, ...HTTP_STATUS],
+    ANYTHING_QUOTED,
   ),
-  sig('probe.unhealthy', 'probe_failure', 0.75, 'unhealthy', /\bunhealthy\b/i, [
-    ...NETWORK,
-    ...HTTP_STATUS,
-  ]),
+  sig('probe.unhealthy', 'probe_failure', 0.75, 'unhealthy', /\bunhealthy\b/i, ANYTHING_QUOTED),
 
   // -------------------------------------------------------- port_in_use
   sig(
@@ -643,6 +674,13 @@ export const SIGNATURES: readonly Signature[] = [
   ),
 
   sig(
+    'config.platform',
+    'config_error',
+    0.8,
+    'no matches for kind|crds are installed|mount a directory onto a file|runasnonroot',
+    /\bno matches for kind\b|\bensure CRDs are installed\b|\bmount a directory onto a file\b|\bcontainer has runAsNonRoot and image will run as root\b/i,
+  ),
+  sig(
     'config.field-value',
     'config_error',
     0.7,
@@ -659,6 +697,13 @@ export const SIGNATURES: readonly Signature[] = [
     'cannot find module|cannot find package|module_not_found|err_module_not_found|module not found',
     /\bCannot find (?:module|package)\b|\bMODULE_NOT_FOUND\b|\bERR_MODULE_NOT_FOUND\b|\bModule not found\b/i,
     ['file_not_found', 'dns_failure'],
+  ),
+  sig(
+    'dep.resolution',
+    'dependency_missing',
+    0.75,
+    'eresolve|resolve dependency|conflicting peer',
+    /\bERESOLVE\b|\bunable to resolve dependency tree\b|\bCould not resolve dependency\b|\bconflicting peer dependency\b/i,
   ),
   sig(
     'dep.python',
@@ -765,8 +810,8 @@ export const SIGNATURES: readonly Signature[] = [
     'dbconn.pool',
     'db_connection_limit',
     0.9,
-    'pool|acquiring a connection|acquire jdbc|connection is not available|timeout waiting for idle|queuepool limit|connectionacquiretimeout|waitqueue|wait queue|free connections|available connections|idle connections|acquire a connection|acquire connection|get a connection|obtain a connection|obtain connection|get connection',
-    /\b(?:connection )?pool (?:is )?(?:exhausted|full|saturated|timed out|timeout|limit reached)\b|\bpool exhausted\b|\bTimeout acquiring a connection\b|ConnectionAcquireTimeout\w{0,10}|\bConnection is not available, request timed out\b|\bUnable to acquire JDBC Connection\b|\bCannot get a connection, pool error\b|\bTimeout waiting for idle object\b|\bQueuePool limit of size \d{1,6} overflow\b|\bcould not (?:obtain|acquire|get) (?:a )?(?:database |db |jdbc )?connection from (?:the )?pool\b|\bno (?:free|available|idle) connections?\b|WaitQueue(?:Full|Timeout)\w{0,10}|\bwait queue (?:is )?full\b|\b(?:timed out|timeout) (?:waiting |trying )?(?:to|for) (?:acquire|get|obtain|checkout) (?:a )?connection\b|\bKnexTimeoutError\b/i,
+    'pool|pooled connections|acquiring a connection|acquire jdbc|connection is not available|timeout waiting for idle|queuepool limit|connectionacquiretimeout|waitqueue|wait queue|free connections|available connections|idle connections|acquire a connection|acquire connection|get a connection|obtain a connection|obtain connection|get connection',
+    /\b(?:connection )?pool (?:is |has been |was )?(?:exhausted|full|saturated|timed out|timeout|limit reached)\b|\bobtaining a connection from the pool\b|\bmax pool size (?:was |has been )?reached\b|\ball pooled connections were in use\b|\bpool exhausted\b|\bTimeout acquiring a connection\b|ConnectionAcquireTimeout\w{0,10}|\bConnection is not available, request timed out\b|\bUnable to acquire JDBC Connection\b|\bCannot get a connection, pool error\b|\bTimeout waiting for idle object\b|\bQueuePool limit of size \d{1,6} overflow\b|\bcould not (?:obtain|acquire|get) (?:a )?(?:database |db |jdbc )?connection from (?:the )?pool\b|\bno (?:free|available|idle) connections?\b|WaitQueue(?:Full|Timeout)\w{0,10}|\bwait queue (?:is )?full\b|\b(?:timed out|timeout) (?:waiting |trying )?(?:to|for) (?:acquire|get|obtain|checkout) (?:a )?connection\b|\bKnexTimeoutError\b/i,
     ['timeout'],
   ),
 
@@ -816,6 +861,14 @@ export const SIGNATURES: readonly Signature[] = [
     ['connection_reset'],
   ),
   sig(
+    'upstream.unix-socket',
+    'upstream_unavailable',
+    0.85,
+    'connect() to unix:|has no server available',
+    /\bconnect\(\) to unix:\S{1,255} failed\b|\bhas no server available\b/i,
+    ['file_not_found', 'connection_refused', 'permission_denied'],
+  ),
+  sig(
     'upstream.grpc',
     'upstream_unavailable',
     0.65,
@@ -826,8 +879,8 @@ export const SIGNATURES: readonly Signature[] = [
     'upstream.datastores',
     'upstream_unavailable',
     0.8,
-    'broker may not be available|no brokers available|nobrokersavailable|leader_not_available|nohostavailable|all host(s) tried|nonodeavailable|no living connections|clusterdown|masterdown|redis is loading|database system is',
-    /\bBroker may not be available\b|\bNo ?Brokers ?Available\b|\bLEADER_NOT_AVAILABLE\b|\bNoHostAvailable\w{0,12}\b|\bAll host\(s\) tried for query failed\b|\bNoNodeAvailable\w{0,12}\b|\bNo living connections\b|\bCLUSTERDOWN\b|\bMASTERDOWN\b|\bRedis is loading the dataset\b|\bthe database system is (?:starting up|shutting down|in recovery mode|not yet accepting connections)\b/i,
+    "can't reach database server|broker may not be available|no brokers available|nobrokersavailable|leader_not_available|nohostavailable|all host(s) tried|nonodeavailable|no living connections|clusterdown|masterdown|redis is loading|database system is",
+    /\bCan't reach database server\b|\bBroker may not be available\b|\bNo ?Brokers ?Available\b|\bLEADER_NOT_AVAILABLE\b|\bNoHostAvailable\w{0,12}\b|\bAll host\(s\) tried for query failed\b|\bNoNodeAvailable\w{0,12}\b|\bNo living connections\b|\bCLUSTERDOWN\b|\bMASTERDOWN\b|\bRedis is loading the dataset\b|\bthe database system is (?:starting up|shutting down|in recovery mode|not yet accepting connections)\b/i,
   ),
 
   // ----------------------------------------------------- quota_exceeded
