@@ -7,11 +7,8 @@ import {
   type Page,
   type Principal,
   type ProcessLogInput,
-  SEVERITIES,
-  type Severity,
   type StoredIncident,
   type Strategy,
-  type TemplateCount,
 } from './domain/types.js';
 import { ingestLog } from './ingest/ingest-log.js';
 import type { LogRecord } from './ingest/log-record.js';
@@ -30,12 +27,9 @@ import type { LlmClient } from './ports/llm-client.js';
 import type { PolicyEngine } from './ports/policy-engine.js';
 import type { SecretStore } from './ports/secret-store.js';
 import { noopTelemetry, type Telemetry } from './ports/telemetry.js';
-import { formHypotheses } from './reasoning/hypotheses.js';
+import { explains } from './reasoning/hypotheses.js';
 import { runReasoning } from './reasoning/reasoning-loop.js';
-import { detectSignals, type RecordSignal } from './signals/detect-signals.js';
-import { extractEntities } from './signals/extract-entities.js';
-import { selectEvidence } from './signals/select-evidence.js';
-import { contentHash } from './util/hash.js';
+import { LogAnalysis } from './signals/log-analysis.js';
 import { wilsonLowerBound } from './util/wilson.js';
 
 export interface ReasoningSettings {
@@ -86,8 +80,6 @@ export interface Agent {
   close(): Promise<void>;
 }
 
-const MAX_TEMPLATES = 50;
-
 /** Builds the agent. With no arguments every port uses its in-memory default. */
 export function createAgent(options: AgentOptions = {}): Agent {
   const store = options.store ?? new MemoryKnowledgeStore();
@@ -111,30 +103,46 @@ export function createAgent(options: AgentOptions = {}): Agent {
     return miner;
   };
 
-  async function processLog(input: ProcessLogInput): Promise<AnalysisResult> {
-    const started = clock.monotonicMs();
-    if (typeof input.log !== 'string' || input.log.trim() === '') {
-      throw new ValidationError('log: must be a non-empty string');
-    }
+  /** Mode and principal rules every request obeys before any work is done. */
+  function admit(input: Omit<ProcessLogInput, 'log'>) {
     const mode = input.mode ?? 'safe';
     const principal = input.principal ?? ANONYMOUS;
     if (mode === 'auto' && principal.role === 'anonymous') {
       throw new ForbiddenError('mode auto needs an authenticated API key');
     }
-    const strategy: Strategy =
-      input.llmConfig?.strategy ?? (reasoning.enableReflection ? 'reflective' : 'classic');
-    const context = input.context ?? {};
+    return { mode, principal };
+  }
 
+  async function processLog(input: ProcessLogInput): Promise<AnalysisResult> {
+    const started = clock.monotonicMs();
+    if (typeof input.log !== 'string' || input.log.trim() === '') {
+      throw new ValidationError('log: must be a non-empty string');
+    }
+    admit(input);
     const records = await telemetry.stage('ingest', async () =>
       ingestLog(redactSecrets(input.log)),
     );
+    const analysis = new LogAnalysis(await loadMiner());
+    await telemetry.stage('mine', async () => {
+      for (const record of records) analysis.add(record);
+    });
+    return conclude(analysis, input, started);
+  }
+
+  /** The stages after mining and signals, shared by the whole-text and streaming paths. */
+  async function conclude(
+    analysis: LogAnalysis,
+    input: Omit<ProcessLogInput, 'log'>,
+    started: number,
+  ): Promise<AnalysisResult> {
+    const { mode, principal } = admit(input);
+    const strategy: Strategy =
+      input.llmConfig?.strategy ?? (reasoning.enableReflection ? 'reflective' : 'classic');
+    const context = input.context ?? {};
     const activeMiner = await loadMiner();
-    const mined = await telemetry.stage('mine', async () =>
-      records.map((r) => activeMiner.add(r.message)),
-    );
-    const signals = await telemetry.stage('signal', async () => detectSignals(records));
-    const hypotheses = formHypotheses(signals);
-    const provisionalSignature = signatureOf(hypotheses[0]?.category ?? 'none', signals, mined);
+    const found = await telemetry.stage('signal', async () => analysis.finish());
+    const { signals, hypotheses } = found;
+    const provisionalSignature = found.signature(hypotheses[0]?.category ?? 'none');
     const similar = await telemetry.stage('recall', () =>
       store.findSimilar({ tenant: principal.tenant, signature: provisionalSignature, limit: 5 }),
     );
@@ -150,15 +158,15 @@ export function createAgent(options: AgentOptions = {}): Agent {
       ),
     );
     const category = outcome.category;
-    const evidence = selectEvidence(signals, category);
-    const severity = severityOf(signals, category);
+    const evidence = found.evidence(category);
+    const severity = found.severity(category);
     const summary = summarize(category, evidence);
     const rootCause = explainRootCause(
       category,
       evidence,
-      hypotheses.map((h) => h.category),
+      hypotheses.map((h) => h.category).filter((c) => explains(category, c)),
     );
-    const entities = extractEntities(records, context);
+    const entities = found.entities.result(context);
 
     const votes = await store.listVotes(category);
     const steps = await telemetry.stage('plan', async () =>
@@ -190,7 +198,7 @@ export function createAgent(options: AgentOptions = {}): Agent {
       summary,
       rootCause,
       evidence,
-      templates: countTemplates(mined, activeMiner),
+      templates: found.templates,
       similarIncidents: similar,
       actions,
       reasoning: {
@@ -202,7 +210,7 @@ export function createAgent(options: AgentOptions = {}): Agent {
       },
       mode,
       durationMs: 0,
-      signature: signatureOf(category, signals, mined),
+      signature: found.signature(category),
     };
     await telemetry.stage('record', async () => {
       result.durationMs = round(clock.monotonicMs() - started);
@@ -256,13 +264,6 @@ function tenantScope(principal: Principal): string | null {
   return principal.role === 'admin' ? null : principal.tenant;
 }
 
-function severityOf(signals: readonly RecordSignal[], category: Category): Severity {
-  if (category === 'none') return 'info';
-  let worst = SEVERITIES.length - 1;
-  for (const s of signals) worst = Math.min(worst, SEVERITIES.indexOf(s.severity));
-  return SEVERITIES[worst] ?? 'medium';
-}
-
 function summarize(category: Category, evidence: readonly Evidence[]): string {
   if (category === 'none') return 'No failure found: the log shows normal operation.';
   const first = evidence.find((e) => e.category === category) ?? evidence[0];
@@ -287,35 +288,6 @@ function explainRootCause(
       : '';
   const description = CATEGORY_DESCRIPTIONS[category];
   return `${description[0]?.toUpperCase()}${description.slice(1)}.${where}${follow}`;
-}
-
-function countTemplates(
-  mined: readonly { templateId: string }[],
-  miner: TemplateMiner,
-): TemplateCount[] {
-  const counts = new Map<string, number>();
-  for (const m of mined) counts.set(m.templateId, (counts.get(m.templateId) ?? 0) + 1);
-  return [...counts]
-    .map(([templateId, count]) => ({
-      templateId,
-      template: miner.template(templateId) ?? '',
-      count,
-    }))
-    .sort((a, b) => b.count - a.count)
-    .slice(0, MAX_TEMPLATES);
-}
-
-/** What makes a failure recognisable again: the category and the templates of its failing records. */
-function signatureOf(
-  category: Category,
-  signals: readonly RecordSignal[],
-  mined: readonly { templateId: string }[],
-): string {
-  const ids = new Set<string>();
-  signals.forEach((s, i) => {
-    if (s.failing) ids.add(mined[i]?.templateId ?? '');
-  });
-  return contentHash(`${category}|${[...ids].sort().join(',')}`);
 }
 
 function oneLine(text: string): string {

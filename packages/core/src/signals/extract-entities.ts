@@ -34,29 +34,45 @@ const EXTRACTORS: readonly {
   { key: 'port', pattern: /(?:\bport[=: ]+|:)(\d{2,5})\b(?!\.\d)/i, numeric: true },
 ];
 
-export function extractEntities(
-  records: readonly LogRecord[],
-  context: IncidentContext = {},
-): Entities {
-  const found: Record<string, string | number> = {};
-  for (const record of records) {
+/** Entities found one record at a time: each key keeps its first value. */
+export class EntityCollector {
+  readonly #found: Record<string, string | number> = {};
+  #missing = EXTRACTORS.length;
+
+  add(record: LogRecord): void {
+    if (this.#missing === 0) return;
     for (const extractor of EXTRACTORS) {
-      if (found[extractor.key] !== undefined) continue;
+      if (this.#found[extractor.key] !== undefined) continue;
       const value = extractor.pattern.exec(record.text)?.[1];
       if (value === undefined) continue;
       if (extractor.numeric) {
         const n = Number(value);
         if (Number.isInteger(n) && (extractor.key !== 'port' || (n > 0 && n < 65536))) {
-          found[extractor.key] = n;
+          this.#found[extractor.key] = n;
+          this.#missing--;
         }
       } else {
-        found[extractor.key] = value;
+        this.#found[extractor.key] = value;
+        this.#missing--;
       }
     }
   }
-  // Context the caller states outranks what the log suggests.
-  for (const key of ['service', 'namespace', 'host'] as const) {
-    if (context[key]) found[key] = context[key];
+
+  /** The entities, with what the caller states outranking what the log suggests. */
+  result(context: IncidentContext = {}): Entities {
+    const found = { ...this.#found };
+    for (const key of ['service', 'namespace', 'host'] as const) {
+      if (context[key]) found[key] = context[key];
+    }
+    return found as Entities;
   }
-  return found as Entities;
+}
+
+export function extractEntities(
+  records: readonly LogRecord[],
+  context: IncidentContext = {},
+): Entities {
+  const collector = new EntityCollector();
+  for (const record of records) collector.add(record);
+  return collector.result(context);
 }

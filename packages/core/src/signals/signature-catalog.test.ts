@@ -67,6 +67,7 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     'sqlite3.OperationalError: database or disk is full',
     "ERROR 1114 (HY000): The table 'events' is full",
     'The filesystem is full',
+    'Filesystem /var/lib/docker is 100% full',
   ],
   'disk.out-of-space': [
     'There is not enough space on the disk.',

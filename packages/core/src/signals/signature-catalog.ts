@@ -159,8 +159,8 @@ export const SIGNATURES: readonly Signature[] = [
     'disk.is-full',
     'disk_full',
     0.85,
-    'is full|was full|became full|got full|disk full|volume full|partition full|filesystem full|file system full|storage full|device full|drive full|tablespace full',
-    /\b(?:disk|volume|partition|filesystem|file system|file-system|storage|device|drive|tablespace|table '[^'\n]{1,64}') (?:is |was |became |got )?full\b/i,
+    'is full|was full|became full|got full|% full|disk full|volume full|partition full|filesystem full|file system full|storage full|device full|drive full|tablespace full',
+    /\b(?:disk|volume|partition|filesystem|file system|file-system|storage|device|drive|tablespace|table '[^'\n]{1,64}') (?:is |was |became |got )?full\b|\b(?:disk|volume|partition|filesystem|file system|device|drive|mount point) ['"]?\/[^\s'"]{0,128}['"]? (?:is|was|became) (?:100% )?full\b/i,
   ),
   sig(
     'disk.out-of-space',

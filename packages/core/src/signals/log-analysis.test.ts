@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { ingestLog } from '../ingest/ingest-log.js';
+import { TemplateMiner } from '../mining/template-miner.js';
+import { formHypotheses } from '../reasoning/hypotheses.js';
+import { detectSignals } from './detect-signals.js';
+import { INCIDENT_FIXTURES } from './fixtures/incident-logs.js';
+import { LogAnalysis, type LogAnalysisOptions } from './log-analysis.js';
+import { selectEvidence } from './select-evidence.js';
+
+function analyse(log: string, options: LogAnalysisOptions = {}) {
+  const analysis = new LogAnalysis(new TemplateMiner(), options);
+  for (const record of ingestLog(log)) analysis.add(record);
+  return analysis.finish();
+}
+
+describe('LogAnalysis', () => {
+  it('reaches the same hypotheses and evidence as the whole-log functions', () => {
+    for (const fixture of INCIDENT_FIXTURES) {
+      const signals = detectSignals(ingestLog(fixture.log));
+      const expected = formHypotheses(signals);
+      const found = analyse(fixture.log);
+      expect(
+        found.hypotheses.map((h) => [h.category, h.strength]),
+        fixture.name,
+      ).toEqual(expected.map((h) => [h.category, h.strength]));
+      const category = expected[0]?.category ?? 'unknown';
+      expect(found.evidence(category), fixture.name).toEqual(selectEvidence(signals, category));
+      expect(found.signals.length).toBe(signals.length);
+    }
+  });
+
+  it('keeps one signal per record but shares them beyond the cap', () => {
+    const lines = [];
+    for (let i = 0; i < 200; i++) lines.push(`INFO request ${i} served in ${i % 17}ms`);
+    for (let i = 0; i < 50; i++)
+      lines.push(`ERROR dial tcp 10.0.0.${i}:5432: connect: connection refused`);
+    const found = analyse(lines.join('\n'), { keptSignals: 10 });
+    expect(found.records).toBe(250);
+    expect(found.signals.length).toBe(250);
+    expect(new Set(found.signals).size).toBe(12);
+    expect(found.signals.filter((s) => s.failing)).toHaveLength(50);
+    expect(found.hypotheses[0]?.category).toBe('connection_refused');
+    expect(found.hypotheses[0]?.count).toBe(50);
+  });
+
+  it('drops retried failures once a success follows, even when they were held back', () => {
+    const log = [
+      'WARN connect to db failed: connection refused, retrying in 1s',
+      'WARN connect to db failed: connection refused, retrying in 2s',
+      'WARN connect to db failed: connection refused, retrying in 4s',
+      'INFO connected to db',
+    ].join('\n');
+    expect(analyse(log).hypotheses).toEqual([]);
+    // With a tiny hold-back, the oldest retries are counted before the success arrives.
+    expect(analyse(log, { maxPendingRetries: 1 }).hypotheses.map((h) => h.count)).toEqual([2]);
+  });
+
+  it('counts templates per log, most frequent first, and a stable signature', () => {
+    const log = [
+      'INFO user 1 logged in',
+      'INFO user 2 logged in',
+      'ERROR disk /dev/sda1 is full',
+    ].join('\n');
+    const found = analyse(log);
+    expect(found.templates.reduce((n, t) => n + t.count, 0)).toBe(3);
+    expect(found.templates[0]?.count).toBe(2);
+    expect(found.severity('disk_full')).toBe('critical');
+    expect(found.severity('none')).toBe('info');
+    expect(found.signature('disk_full')).toBe(analyse(log).signature('disk_full'));
+    expect(found.signature('disk_full')).not.toBe(found.signature('oom'));
+  });
+});
