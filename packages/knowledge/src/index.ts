@@ -1,1 +1,13 @@
-export {};
+// @agent/knowledge: the KnowledgeStore on Kysely. SQLite (better-sqlite3) by
+// default, PostgreSQL when a database URL is given; one schema, migrated in code.
+
+export {
+  createKnowledgeStore,
+  type KnowledgeStoreOptions,
+  runMigrations,
+} from './create-knowledge-store.js';
+export type { MigrationReport } from './migrate-to-latest.js';
+export { knowledgeMigrations } from './migrations/migration-provider.js';
+export type { SqlDialectName } from './schema.js';
+export { SqlKnowledgeStore } from './sql-knowledge-store.js';
+export type { StoreLogger } from './store-logger.js';

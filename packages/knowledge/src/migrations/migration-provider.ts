@@ -1,0 +1,20 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import { initialMigration } from './2026-11-26-001-initial.js';
+import { learningAndGovernanceMigration } from './2026-11-26-002-learning-and-governance.js';
+
+/**
+ * Every migration, by name. Kysely runs them in name order, so a new one gets
+ * a later date prefix. They live in code, not in a folder read at run time,
+ * because the apps are bundled and Kysely's FileMigrationProvider cannot find
+ * files inside a bundle.
+ */
+export const knowledgeMigrations: Readonly<Record<string, Migration>> = Object.freeze({
+  '2026_11_26_001_initial': initialMigration,
+  '2026_11_26_002_learning_and_governance': learningAndGovernanceMigration,
+});
+
+export const inMemoryMigrationProvider: MigrationProvider = Object.freeze({
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return { ...knowledgeMigrations };
+  },
+});

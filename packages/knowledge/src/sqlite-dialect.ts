@@ -1,0 +1,64 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { SqliteDialect } from 'kysely';
+import type { StoreLogger } from './store-logger.js';
+
+export interface SqliteConnectionOptions {
+  dbPath: string;
+  /** How long a writer waits for the lock held by another connection or process. */
+  busyTimeoutMs?: number | undefined;
+  /** Open the file read-only (inspection tools; tests of a store that cannot be written). */
+  readonly?: boolean | undefined;
+  logger?: StoreLogger | undefined;
+}
+
+export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * Opens the SQLite file with the settings every connection needs. WAL lets
+ * readers run beside the single writer; synchronous=NORMAL in WAL mode keeps
+ * every committed transaction across a process crash (kill -9) and only risks
+ * the last commits on power loss, which is the trade the issue asks for.
+ * busy_timeout makes a writer wait for another process's write instead of
+ * failing at once. foreign_keys is off by default in SQLite and must be set on
+ * each connection.
+ */
+export function openSqliteDatabase(options: SqliteConnectionOptions): Database.Database {
+  const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+  const inMemory = options.dbPath === ':memory:';
+  if (!inMemory && !options.readonly) {
+    mkdirSync(dirname(resolve(options.dbPath)), { recursive: true });
+  }
+  const database = new Database(options.dbPath, {
+    readonly: options.readonly ?? false,
+    fileMustExist: options.readonly ?? false,
+    timeout: busyTimeoutMs,
+  });
+  try {
+    database.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
+    // Switching to WAL writes the file header, so a read-only connection
+    // keeps whatever mode the file already has.
+    if (!options.readonly && !inMemory) {
+      const mode = database.pragma('journal_mode = WAL', { simple: true });
+      // Some file systems (network mounts) cannot hold the WAL index; SQLite
+      // then keeps the rollback journal, which is correct but slower.
+      if (mode !== 'wal') {
+        options.logger?.warn(
+          { journalMode: mode },
+          'knowledge store: SQLite could not switch to WAL; readers will wait for writers',
+        );
+      }
+    }
+    database.pragma('synchronous = NORMAL');
+    database.pragma('foreign_keys = ON');
+  } catch (error) {
+    database.close();
+    throw error;
+  }
+  return database;
+}
+
+export function createSqliteDialect(database: Database.Database): SqliteDialect {
+  return new SqliteDialect({ database });
+}

@@ -1,0 +1,206 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AgentError, StoreUnavailableError } from '@agent/core';
+import Database from 'better-sqlite3';
+import { Kysely } from 'kysely';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createKnowledgeStore, runMigrations } from './create-knowledge-store.js';
+import type { KnowledgeDatabase } from './schema.js';
+import { SqlKnowledgeStore } from './sql-knowledge-store.js';
+import { createSqliteDialect, openSqliteDatabase } from './sqlite-dialect.js';
+import {
+  describeKnowledgeStoreConformance,
+  describeSqlStoreLifecycle,
+  makeIncident,
+} from './store-conformance.js';
+
+const tempDirs: string[] = [];
+
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'knowledge-sqlite-'));
+  tempDirs.push(dir);
+  return dir;
+}
+
+afterAll(async () => {
+  await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+describeKnowledgeStoreConformance({
+  name: 'SQLite (temp file)',
+  async open() {
+    const dbPath = join(await tempDir(), 'agent.db');
+    return {
+      store: await createKnowledgeStore({ dbPath }),
+      openPeer: () => createKnowledgeStore({ dbPath }),
+    };
+  },
+});
+
+describeSqlStoreLifecycle({
+  name: 'SQLite (temp file)',
+  dialect: 'sqlite',
+  freshOptions: async () => ({ dbPath: join(await tempDir(), 'nested', 'dirs', 'agent.db') }),
+});
+
+describe('SQLite store specifics', () => {
+  it('opens every connection with WAL, synchronous=NORMAL, busy_timeout and foreign keys', async () => {
+    const database = openSqliteDatabase({ dbPath: join(await tempDir(), 'agent.db') });
+    try {
+      expect(database.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(database.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
+      expect(database.pragma('busy_timeout', { simple: true })).toBe(5000);
+      expect(database.pragma('foreign_keys', { simple: true })).toBe(1);
+    } finally {
+      database.close();
+    }
+  });
+
+  it('rejects with StoreUnavailableError when the directory cannot be created', async () => {
+    // Tests run as root, where permission bits do not stop anything; a path
+    // that runs through a regular file cannot be created by anyone (ENOTDIR).
+    const blocker = join(await tempDir(), 'a-file');
+    await writeFile(blocker, 'not a directory');
+    await expect(createKnowledgeStore({ dbPath: join(blocker, 'agent.db') })).rejects.toThrow(
+      StoreUnavailableError,
+    );
+    await expect(runMigrations({ dbPath: join(blocker, 'sub', 'agent.db') })).rejects.toThrow(
+      StoreUnavailableError,
+    );
+  });
+
+  it('reads but refuses writes with StoreUnavailableError when the file is read-only', async () => {
+    // chmod does not stop root, so the file is opened through a read-only
+    // connection (SQLITE_OPEN_READONLY): SQLite then answers every write with
+    // SQLITE_READONLY, as it would for a read-only file or mount.
+    const dbPath = join(await tempDir(), 'agent.db');
+    const writable = await createKnowledgeStore({ dbPath });
+    await writable.saveIncident(makeIncident({ incidentId: 'kept', tenant: 'acme' }));
+    await writable.close();
+
+    const readonly = await createKnowledgeStore({ dbPath, readonly: true });
+    try {
+      expect((await readonly.getIncident('kept', 'acme'))?.incidentId).toBe('kept');
+      await expect(
+        readonly.saveIncident(makeIncident({ incidentId: 'new', tenant: 'acme' })),
+      ).rejects.toThrow(StoreUnavailableError);
+      await expect(
+        readonly.recordVote({ plugin: 'p', category: null, direction: 'up', tenant: 'acme' }),
+      ).rejects.toThrow(StoreUnavailableError);
+      await expect(readonly.saveMinerState({ version: 1, data: {} })).rejects.toThrow(
+        StoreUnavailableError,
+      );
+      // Readiness must notice too, although SELECT 1 would succeed.
+      await expect(readonly.ping()).rejects.toThrow(StoreUnavailableError);
+    } finally {
+      await readonly.close();
+    }
+  });
+
+  it('cannot migrate a read-only file that is not migrated yet', async () => {
+    const dbPath = join(await tempDir(), 'empty.db');
+    new Database(dbPath).close();
+    await expect(createKnowledgeStore({ dbPath, readonly: true })).rejects.toThrow(
+      StoreUnavailableError,
+    );
+  });
+
+  it('reports a full disk (SQLITE_FULL) as unavailable and recovers when space returns', async () => {
+    // max_page_count caps this connection's file at its current size, which
+    // makes SQLite fail exactly as on a full disk, without filling one.
+    const dbPath = join(await tempDir(), 'agent.db');
+    (await createKnowledgeStore({ dbPath })).close();
+    const database = openSqliteDatabase({ dbPath });
+    const store = new SqlKnowledgeStore(
+      new Kysely<KnowledgeDatabase>({ dialect: createSqliteDialect(database) }),
+      'sqlite',
+    );
+    try {
+      const pages = database.pragma('page_count', { simple: true }) as number;
+      database.pragma(`max_page_count = ${pages}`);
+      const big = makeIncident({ incidentId: 'big', tenant: 'acme' });
+      big.result.summary = 'x'.repeat(256 * 1024);
+      const failure = await store.saveIncident(big).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(StoreUnavailableError);
+      expect((failure as Error).message).toContain('SQLITE_FULL');
+      expect((failure as Error).message).not.toContain('xxx');
+
+      database.pragma('max_page_count = 1073741823');
+      await store.saveIncident(big);
+      expect((await store.getIncident('big', 'acme'))?.result.summary).toHaveLength(256 * 1024);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('reports a write lock held past busy_timeout (SQLITE_BUSY) as unavailable, then recovers', async () => {
+    const dbPath = join(await tempDir(), 'agent.db');
+    const store = await createKnowledgeStore({ dbPath, busyTimeoutMs: 100 });
+    const other = new Database(dbPath);
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      const started = Date.now();
+      await expect(
+        store.saveIncident(makeIncident({ incidentId: 'blocked', tenant: 'acme' })),
+      ).rejects.toThrow(StoreUnavailableError);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(90);
+      await expect(store.ping()).rejects.toThrow(StoreUnavailableError);
+
+      other.exec('COMMIT');
+      await store.saveIncident(makeIncident({ incidentId: 'blocked', tenant: 'acme' }));
+      await expect(store.ping()).resolves.toBeUndefined();
+    } finally {
+      other.close();
+      await store.close();
+    }
+  });
+
+  it('refuses to run against a database migrated by a newer build', async () => {
+    const dbPath = join(await tempDir(), 'agent.db');
+    await runMigrations({ dbPath });
+    const database = new Database(dbPath);
+    database
+      .prepare('insert into kysely_migration (name, timestamp) values (?, ?)')
+      .run('2099_01_01_001_from_the_future', new Date().toISOString());
+    database.close();
+    const failure = await createKnowledgeStore({ dbPath }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(AgentError);
+    expect(failure).not.toBeInstanceOf(StoreUnavailableError);
+    expect((failure as AgentError).code).toBe('internal_error');
+  });
+
+  it('keeps actions with their incident and patterns past it (foreign keys are enforced)', async () => {
+    const dbPath = join(await tempDir(), 'agent.db');
+    await runMigrations({ dbPath });
+    const database = openSqliteDatabase({ dbPath });
+    try {
+      const insertAction = database.prepare(
+        `insert into actions (action_id, incident_id, tenant, plugin, operation, params_json, risk,
+           decision, reasons_json, status, created_at, updated_at)
+         values (?, ?, 'acme', 'k8s', 'restart', '{}', 'low', 'allowed', '[]', 'dry_run', 'now', 'now')`,
+      );
+      expect(() => insertAction.run('a0', 'missing-incident')).toThrow(/FOREIGN KEY/);
+      database
+        .prepare(
+          `insert into incidents (incident_id, tenant, received_at, category, severity, signature, occurrences, result_json)
+           values ('inc', 'acme', 'now', 'oom', 'high', 's', 1, '{}')`,
+        )
+        .run();
+      insertAction.run('a1', 'inc');
+      database
+        .prepare(
+          `insert into learned_patterns (id, tenant, signature, category, source_incident_id, created_at)
+           values ('lp', 'acme', 's', 'oom', 'inc', 'now')`,
+        )
+        .run();
+      database.prepare(`delete from incidents where incident_id = 'inc'`).run();
+      expect(database.prepare('select count(*) as n from actions').get()).toEqual({ n: 0 });
+      expect(database.prepare('select source_incident_id from learned_patterns').get()).toEqual({
+        source_incident_id: null,
+      });
+    } finally {
+      database.close();
+    }
+  });
+});
