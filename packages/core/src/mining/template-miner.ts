@@ -1,5 +1,40 @@
+import type { HeaderLayout } from '../ingest/header-layout.js';
+import { messageOfLine } from '../ingest/log-ingester.js';
 import type { MinerState } from '../ports/knowledge-store.js';
 import { contentHash } from '../util/hash.js';
+import {
+  MESSAGE_KEY,
+  messageKey,
+  type ScannedMessage,
+  scanMessage,
+  WILDCARD,
+} from './message-scanner.js';
+
+// The online template miner.
+//
+// 1. Each message is scanned into tokens; variables (numbers, ids, addresses,
+//    paths, ...) are masked by the scanner (message-scanner.ts).
+// 2. A message joins the most specific group whose template matches it token
+//    by token: same length, every constant equal, a <*> taking anything.
+// 3. Otherwise it founds a group. Groups that differ from each other in one
+//    position only form a "family" (found through a hash of the template with
+//    that position left open). When a family shows VARIABLE_AFTER distinct
+//    words at the open position, the position is a variable: the family merges
+//    into its oldest group and the position becomes <*>.
+//
+// Unlike Drain there is no similarity threshold: words are constants until
+// their own position proves otherwise, so "cupsd startup" and "cupsd shutdown"
+// stay apart while "Invalid user alice/bob/carol/dave from <*>" becomes
+// "Invalid user <*> from <*>". One configuration for every log.
+//
+// Template ids. A group's id is the content hash of the template it was founded
+// with, and it never changes afterwards: when its template generalises, the id
+// stays; when it merges into an older group, its id becomes an alias that
+// resolves to that group (resolve()). Ids and aliases travel in the saved state,
+// so after a restart and a restore the same template has the same id. A fresh
+// miner given the same first message founds the group under the same id too.
+// A content hash of the current template would change as the template
+// generalises, and a counter would differ between runs: both were rejected.
 
 export interface MinedRecord {
   templateId: string;
@@ -7,43 +42,509 @@ export interface MinedRecord {
   params: string[];
 }
 
-// First version of the miner: variable tokens are masked and the masked text
-// is the template. The log intelligence work replaces it with an online,
-// Drain-style miner behind the same surface.
+/** A group and its template, as `groups()` lists them. */
+export interface TemplateGroup {
+  templateId: string;
+  template: string;
+  count: number;
+}
 
-const VARIABLE =
-  /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b|\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b|\b0x[0-9a-f]+\b|\b[0-9a-f]{12,}\b|\b\d+(?:\.\d+)?\b/gi;
+interface Cluster {
+  seq: number;
+  id: string;
+  /** Template tokens: a constant, a mask holding <*>, or <*>. */
+  tokens: string[];
+  /** Per position: what the token becomes when the position turns variable. */
+  masks: string[];
+  count: number;
+  /** Set once merged into another group (union-find). */
+  parent: Cluster | null;
+  bucket: string;
+  /** Ids of groups merged into this one. */
+  aliases: string[];
+}
+
+interface Family {
+  /** value -> its mask */
+  values: Map<string, string>;
+  members: Cluster[];
+}
+
+interface CacheEntry {
+  lane2: number;
+  cluster: Cluster;
+  next: CacheEntry | null;
+}
+
+/** Distinct constant values one position must show before it becomes a variable. */
+const VARIABLE_AFTER = 4;
+/** Groups scanned per bucket (length + first token) before a full bucket folds new lines in. */
+const BUCKET_LIMIT = 256;
+/** Groups in one miner; past it new shapes fold into the closest group of their bucket. */
+const MAX_GROUPS = 20_000;
+/** Message keys remembered by the cache before it starts over. */
+const CACHE_LIMIT = 200_000;
+/** Groups kept in the saved state (the most used). */
+const STATE_GROUPS = 5_000;
+/** Tokens of a message considered; the rest of a longer message joins the last token. */
+const MAX_TOKENS = 128;
+
+const STATE_VERSION = 2;
 
 export class TemplateMiner {
-  readonly #templates = new Map<string, string>();
+  #seq = 0;
+  #groups = 0;
+  readonly #buckets = new Map<string, Cluster[]>();
+  readonly #byId = new Map<string, Cluster>();
+  #cache = new Map<number, CacheEntry>();
+  #cached = 0;
+  #lineCache = new Map<number, CacheEntry>();
+  #lineCached = 0;
+  readonly #families = new Map<string, Family>();
 
+  /** Restores saved state; state of another version or shape is ignored (the miner starts empty). */
   constructor(state?: MinerState | null) {
-    if (state && state.version === 1 && Array.isArray(state.data)) {
-      for (const entry of state.data) {
-        if (Array.isArray(entry) && typeof entry[0] === 'string' && typeof entry[1] === 'string') {
-          this.#templates.set(entry[0], entry[1]);
+    if (state && state.version === STATE_VERSION) this.#restore(state.data);
+  }
+
+  /** Mines one message: its group id, the group's current template and the message's parameter values. */
+  add(message: string): MinedRecord {
+    const scanned = scan(message);
+    const cluster = this.#lookup(message) ?? this.#place(scanned);
+    cluster.count++;
+    const params: string[] = [];
+    for (let i = 0; i < cluster.tokens.length; i++) {
+      if ((cluster.tokens[i] as string).includes(WILDCARD)) params.push(scanned.raws[i] as string);
+    }
+    return { templateId: cluster.id, template: render(cluster), params };
+  }
+
+  /** Mines one message and returns only its group id: the fast path (no parameters). */
+  addId(message: string): string {
+    const cluster = this.#lookup(message) ?? this.#place(scan(message));
+    cluster.count++;
+    return cluster.id;
+  }
+
+  /**
+   * Mines a raw log line: the header is stripped with `layout` (structured
+   * lines are read for their message) and the message mined, returning its
+   * group id. Lines are cached by their own key: header stripping, like
+   * masking, depends on the lengths and positions of bare digit runs and never
+   * on their values, so a line with the same key strips and masks alike. JSON
+   * lines skip that cache (number syntax could change how they parse).
+   */
+  addLine(line: string, layout: HeaderLayout): string {
+    if (line.charCodeAt(0) !== 123) {
+      messageKey(line);
+      const lane1 = MESSAGE_KEY[0] as number;
+      const lane2 = MESSAGE_KEY[1] as number;
+      for (let e: CacheEntry | null = this.#lineCache.get(lane1) ?? null; e; e = e.next) {
+        if (e.lane2 === lane2) {
+          const r = root(e.cluster);
+          if (r !== e.cluster) e.cluster = r;
+          r.count++;
+          return r.id;
+        }
+      }
+      const message = messageOfLine(line, layout).message;
+      const cluster = this.#lookup(message) ?? this.#place(scan(message));
+      cluster.count++;
+      if (this.#lineCached >= CACHE_LIMIT) {
+        this.#lineCache = new Map();
+        this.#lineCached = 0;
+      }
+      this.#lineCache.set(lane1, { lane2, cluster, next: this.#lineCache.get(lane1) ?? null });
+      this.#lineCached++;
+      return cluster.id;
+    }
+    return this.addId(messageOfLine(line, layout).message);
+  }
+
+  /** Mines messages in order and returns their group ids (as `addId`). */
+  addMany(messages: Iterable<string>): string[] {
+    const ids: string[] = [];
+    for (const m of messages) ids.push(this.addId(m));
+    return ids;
+  }
+
+  /** The current template of a template id (ids of merged groups resolve to the group they joined). */
+  template(templateId: string): string | undefined {
+    const c = this.#byId.get(templateId);
+    return c ? render(root(c)) : undefined;
+  }
+
+  /** The id a template id stands for now: itself, or the group it was merged into. */
+  resolve(templateId: string): string | undefined {
+    const c = this.#byId.get(templateId);
+    return c ? root(c).id : undefined;
+  }
+
+  /** Every group with its current template and the number of messages it holds. */
+  groups(): TemplateGroup[] {
+    const out: TemplateGroup[] = [];
+    for (const list of this.#buckets.values()) {
+      for (const c of list) out.push({ templateId: c.id, template: render(c), count: c.count });
+    }
+    return out;
+  }
+
+  exportState(): MinerState {
+    const roots: Cluster[] = [];
+    for (const list of this.#buckets.values()) roots.push(...list);
+    roots.sort((a, b) => b.count - a.count || a.seq - b.seq);
+    const kept = roots.slice(0, STATE_GROUPS).sort((a, b) => a.seq - b.seq);
+    return {
+      version: STATE_VERSION,
+      data: {
+        groups: kept.map((c) => [c.id, c.tokens, c.masks, c.count, c.aliases]),
+      },
+    };
+  }
+
+  #restore(data: unknown): void {
+    const groups = (data as { groups?: unknown } | null)?.groups;
+    if (!Array.isArray(groups)) return;
+    for (const g of groups) {
+      if (!Array.isArray(g) || g.length < 4) continue;
+      const [id, tokens, masks, count, aliases] = g as unknown[];
+      if (
+        typeof id !== 'string' ||
+        this.#byId.has(id) ||
+        !isStringArray(tokens) ||
+        !isStringArray(masks) ||
+        tokens.length !== masks.length ||
+        tokens.length > MAX_TOKENS ||
+        typeof count !== 'number' ||
+        !Number.isFinite(count)
+      ) {
+        continue;
+      }
+      const c = this.#found(id, tokens.slice(), masks.slice());
+      c.count = Math.max(0, Math.floor(count));
+      if (isStringArray(aliases)) {
+        for (const alias of aliases) {
+          if (this.#byId.has(alias)) continue;
+          this.#byId.set(alias, {
+            ...c,
+            id: alias,
+            parent: c,
+            aliases: [],
+            tokens: [],
+            masks: [],
+          });
+          c.aliases.push(alias);
         }
       }
     }
   }
 
-  add(message: string): MinedRecord {
-    const params: string[] = [];
-    const template = message.replace(VARIABLE, (m) => {
-      params.push(m);
-      return '<*>';
+  #lookup(message: string): Cluster | null {
+    messageKey(message);
+    const lane1 = MESSAGE_KEY[0] as number;
+    const lane2 = MESSAGE_KEY[1] as number;
+    for (let e: CacheEntry | null = this.#cache.get(lane1) ?? null; e; e = e.next) {
+      if (e.lane2 === lane2) {
+        const r = root(e.cluster);
+        if (r !== e.cluster) e.cluster = r;
+        return r;
+      }
+    }
+    return null;
+  }
+
+  #remember(message: string, cluster: Cluster): void {
+    if (this.#cached >= CACHE_LIMIT) {
+      this.#cache = new Map();
+      this.#cached = 0;
+    }
+    messageKey(message);
+    const lane1 = MESSAGE_KEY[0] as number;
+    this.#cache.set(lane1, {
+      lane2: MESSAGE_KEY[1] as number,
+      cluster,
+      next: this.#cache.get(lane1) ?? null,
     });
-    const templateId = contentHash(template);
-    this.#templates.set(templateId, template);
-    return { templateId, template, params };
+    this.#cached++;
   }
 
-  /** The current template text of a template id. */
-  template(templateId: string): string | undefined {
-    return this.#templates.get(templateId);
+  /** Finds or founds the group of a scanned message (a cache miss). */
+  #place(s: Scanned): Cluster {
+    const n = s.tokens.length;
+    let best: Cluster | null = null;
+    let bestWild = Number.POSITIVE_INFINITY;
+    const first = n > 0 ? (s.tokens[0] as string) : '';
+    const firstMask = n > 0 ? (s.masks[0] as string) : '';
+    const buckets = first === WILDCARD ? [first] : [first, firstMask, WILDCARD];
+    for (let b = 0; b < buckets.length; b++) {
+      if (b === 1 && (firstMask === WILDCARD || firstMask === first)) continue;
+      const list = this.#buckets.get(`${n}\u0001${buckets[b]}`);
+      if (!list) continue;
+      for (const c of list) {
+        const wild = matches(c, s);
+        if (wild >= 0 && (wild < bestWild || (wild === bestWild && best && c.seq < best.seq))) {
+          best = c;
+          bestWild = wild;
+        }
+      }
+    }
+    if (!best) {
+      const own = this.#buckets.get(`${n}\u0001${first}`);
+      if ((own && own.length >= BUCKET_LIMIT) || this.#groups >= MAX_GROUPS) {
+        best = this.#fold(s, own);
+      }
+    }
+    if (!best) best = this.#create(s);
+    this.#remember(s.message, best);
+    return best;
   }
 
-  exportState(): MinerState {
-    return { version: 1, data: [...this.#templates] };
+  /**
+   * Safety valve for logs whose shapes never repeat: a new shape joins the
+   * closest group of its bucket (most equal tokens), whose differing positions
+   * become <*>. Keeps time and memory bounded; never reached by real logs of
+   * ordinary variety.
+   */
+  #fold(s: ScannedMessage, bucket: Cluster[] | undefined): Cluster | null {
+    let best: Cluster | null = null;
+    let bestSame = -1;
+    for (const c of bucket ?? []) {
+      let same = 0;
+      for (let i = 0; i < c.tokens.length; i++) if (c.tokens[i] === s.tokens[i]) same++;
+      if (same > bestSame) {
+        best = c;
+        bestSame = same;
+      }
+    }
+    if (!best) return null;
+    for (let i = 0; i < best.tokens.length; i++) {
+      if (best.tokens[i] !== s.tokens[i] && best.tokens[i] !== WILDCARD) {
+        best.tokens[i] = best.masks[i] === s.masks[i] ? (best.masks[i] as string) : WILDCARD;
+        best.masks[i] = WILDCARD;
+      }
+    }
+    return best;
   }
+
+  #create(s: ScannedMessage): Cluster {
+    let id = contentHash(s.tokens.join(' '));
+    while (this.#byId.has(id)) id = contentHash(`${id}+`);
+    const c = this.#found(id, s.tokens.slice(), s.masks.slice());
+    return root(c);
+  }
+
+  #found(id: string, tokens: string[], masks: string[]): Cluster {
+    const c: Cluster = {
+      seq: this.#seq++,
+      id,
+      tokens,
+      masks,
+      count: 0,
+      parent: null,
+      bucket: '',
+      aliases: [],
+    };
+    this.#byId.set(id, c);
+    this.#groups++;
+    this.#index(c);
+    if (this.#groups < MAX_GROUPS) this.#register(c);
+    return c;
+  }
+
+  #index(c: Cluster): void {
+    c.bucket = `${c.tokens.length}\u0001${c.tokens[0] ?? ''}`;
+    let list = this.#buckets.get(c.bucket);
+    if (!list) {
+      list = [];
+      this.#buckets.set(c.bucket, list);
+    }
+    list.push(c);
+  }
+
+  #unindex(c: Cluster): void {
+    const list = this.#buckets.get(c.bucket);
+    if (!list) return;
+    const at = list.indexOf(c);
+    if (at >= 0) list.splice(at, 1);
+    if (list.length === 0) this.#buckets.delete(c.bucket);
+  }
+
+  /** Enters a group in the family of each of its constant positions; merges families that are complete. */
+  #register(c: Cluster): void {
+    const pending: [string, number][] = [];
+    const n = c.tokens.length;
+    const hashes = tokenHashes(c.tokens);
+    let a = 0;
+    let b = 0;
+    for (let i = 0; i < n; i++) {
+      a = (a + (hashes[2 * i] as number)) >>> 0;
+      b = (b ^ (hashes[2 * i + 1] as number)) >>> 0;
+    }
+    for (let p = 0; p < n; p++) {
+      const value = c.tokens[p] as string;
+      if (value === WILDCARD) continue;
+      const key = familyKeyFrom(n, p, a, b, hashes);
+      let f = this.#families.get(key);
+      if (!f) {
+        f = { values: new Map(), members: [] };
+        this.#families.set(key, f);
+      }
+      f.members.push(c);
+      f.values.set(value, c.masks[p] as string);
+      if (f.values.size >= threshold(f.values)) pending.push([key, p]);
+    }
+    for (const [key, p] of pending) this.#mergeFamily(key, p);
+  }
+
+  #mergeFamily(key: string, p: number): void {
+    const f = this.#families.get(key);
+    if (!f) return;
+    // Members still alive, still constant at p and still in this family.
+    const live: Cluster[] = [];
+    for (const m of f.members) {
+      if (m.parent || live.includes(m) || m.tokens[p] === WILDCARD) continue;
+      if (familyKey(m.tokens.length, p, tokenHashes(m.tokens)) !== key) continue;
+      live.push(m);
+    }
+    const values = new Map<string, string>();
+    for (const m of live) values.set(m.tokens[p] as string, m.masks[p] as string);
+    f.members = live;
+    f.values = values;
+    if (values.size < threshold(values)) return;
+    if (!keepsAnAnchor(live[0] as Cluster, p)) return;
+    this.#families.delete(key);
+    live.sort((x, y) => x.seq - y.seq);
+    const survivor = live[0] as Cluster;
+    const masks = new Set(values.values());
+    const generalized = masks.size === 1 ? (masks.values().next().value as string) : WILDCARD;
+    this.#unindex(survivor);
+    survivor.tokens[p] = generalized;
+    survivor.masks[p] = WILDCARD;
+    for (let i = 1; i < live.length; i++) {
+      const m = live[i] as Cluster;
+      m.parent = survivor;
+      survivor.count += m.count;
+      survivor.aliases.push(m.id, ...m.aliases);
+      m.aliases = [];
+      this.#unindex(m);
+      this.#groups--;
+    }
+    this.#index(survivor);
+    this.#register(survivor);
+  }
+}
+
+interface Scanned extends ScannedMessage {
+  message: string;
+}
+
+function scan(message: string): Scanned {
+  const s = scanMessage(message) as Scanned;
+  s.message = message;
+  if (s.tokens.length > MAX_TOKENS) {
+    // A message of hundreds of tokens: the tail is one variable.
+    const cut = MAX_TOKENS - 1;
+    s.raws.splice(cut, s.raws.length - cut, s.raws.slice(cut).join(' '));
+    s.tokens.length = cut;
+    s.tokens.push(WILDCARD);
+    s.masks.length = cut;
+    s.masks.push(WILDCARD);
+    s.kinds.length = cut + 1;
+  }
+  return s;
+}
+
+function isStringArray(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((x) => typeof x === 'string');
+}
+
+/**
+ * How many distinct values make a position variable. Values that are already
+ * masked variables (blk_<*> and <*>, rhost=ip-<*> and rhost=<*>), or one shape
+ * with a masked value among them (chdir(<*>) and chdir(pwd)): two are enough.
+ */
+function threshold(values: Map<string, string>): number {
+  let masked = 0;
+  let mask: string | null = null;
+  let oneMask = true;
+  for (const [v, m] of values) {
+    if (v.includes(WILDCARD)) masked++;
+    if (mask === null) mask = m;
+    else if (m !== mask) oneMask = false;
+  }
+  if (masked === values.size || (oneMask && masked > 0 && mask !== WILDCARD)) return 2;
+  return VARIABLE_AFTER;
+}
+
+/** A template must keep one constant token: "<*> <*>" would group everything of that length. */
+function keepsAnAnchor(c: Cluster, p: number): boolean {
+  for (let i = 0; i < c.tokens.length; i++) {
+    if (i !== p && !(c.tokens[i] as string).includes(WILDCARD)) return true;
+  }
+  return false;
+}
+
+function root(c: Cluster): Cluster {
+  let r = c;
+  while (r.parent) r = r.parent;
+  let x = c;
+  while (x.parent && x.parent !== r) {
+    const next: Cluster = x.parent;
+    x.parent = r;
+    x = next;
+  }
+  return r;
+}
+
+/** Number of <*> positions the group's template uses to match the message, -1 when it does not match. */
+function matches(c: Cluster, s: ScannedMessage): number {
+  let wild = 0;
+  const n = c.tokens.length;
+  for (let i = 0; i < n; i++) {
+    const t = c.tokens[i] as string;
+    if (t === s.tokens[i]) continue;
+    if (t === WILDCARD || t === s.masks[i]) wild++;
+    else return -1;
+  }
+  return wild;
+}
+
+function hash32(s: string, seed: number): number {
+  let h = seed;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x85ebca6b);
+  return (h ^ (h >>> 13)) >>> 0;
+}
+
+/** Two independent 32-bit hashes per (position, token). */
+function tokenHashes(tokens: readonly string[]): Uint32Array {
+  const out = new Uint32Array(tokens.length * 2);
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] as string;
+    out[2 * i] = hash32(t, 0x811c9dc5 ^ Math.imul(i + 1, 0x9e3779b1));
+    out[2 * i + 1] = hash32(t, 0x5bd1e995 ^ Math.imul(i + 7, 0x85ebca77));
+  }
+  return out;
+}
+
+/** Identifies "this template with position p left open". */
+function familyKey(n: number, p: number, hashes: Uint32Array): string {
+  let a = 0;
+  let b = 0;
+  for (let i = 0; i < n; i++) {
+    a = (a + (hashes[2 * i] as number)) >>> 0;
+    b = (b ^ (hashes[2 * i + 1] as number)) >>> 0;
+  }
+  return familyKeyFrom(n, p, a, b, hashes);
+}
+
+function familyKeyFrom(n: number, p: number, a: number, b: number, hashes: Uint32Array): string {
+  const fa = (a - (hashes[2 * p] as number)) >>> 0;
+  const fb = (b ^ (hashes[2 * p + 1] as number)) >>> 0;
+  return `${n}:${p}:${fa}:${fb}`;
+}
+
+function render(c: Cluster): string {
+  return c.tokens.join(' ');
 }
