@@ -30,6 +30,7 @@ import { noopTelemetry, type Telemetry } from './ports/telemetry.js';
 import { explains } from './reasoning/hypotheses.js';
 import { runReasoning } from './reasoning/reasoning-loop.js';
 import { LogAnalysis } from './signals/log-analysis.js';
+import { streamRecords } from './signals/log-stream.js';
 import { wilsonLowerBound } from './util/wilson.js';
 
 export interface ReasoningSettings {
@@ -61,8 +62,15 @@ export interface VoteResult {
   score: number;
 }
 
+/** A log that arrives in pieces (a large file, standard input): analysed in bounded memory. */
+export interface ProcessLogStreamInput extends Omit<ProcessLogInput, 'log'> {
+  chunks: AsyncIterable<string> | Iterable<string>;
+}
+
 export interface Agent {
   processLog(input: ProcessLogInput): Promise<AnalysisResult>;
+  /** The same diagnosis as `processLog` for the concatenated chunks, without holding them all. */
+  processLogStream(input: ProcessLogStreamInput): Promise<AnalysisResult>;
   votePlugin(input: {
     plugin: string;
     direction: VoteDirection;
@@ -126,6 +134,19 @@ export function createAgent(options: AgentOptions = {}): Agent {
     await telemetry.stage('mine', async () => {
       for (const record of records) analysis.add(record);
     });
+    return conclude(analysis, input, started);
+  }
+
+  async function processLogStream(input: ProcessLogStreamInput): Promise<AnalysisResult> {
+    const started = clock.monotonicMs();
+    admit(input);
+    const analysis = new LogAnalysis(await loadMiner());
+    await telemetry.stage('ingest', async () => {
+      for await (const records of streamRecords(input.chunks)) {
+        for (const record of records) analysis.add(record);
+      }
+    });
+    if (analysis.records === 0) throw new ValidationError('log: must be a non-empty string');
     return conclude(analysis, input, started);
   }
 
@@ -232,6 +253,7 @@ export function createAgent(options: AgentOptions = {}): Agent {
 
   return {
     processLog,
+    processLogStream,
     async votePlugin({ plugin, direction, category = null, principal = ANONYMOUS }) {
       if (!PLUGIN_CATALOG.some((p) => p.name === plugin)) {
         throw new NotFoundError(

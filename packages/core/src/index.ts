@@ -1,7 +1,13 @@
 // @agent/core: the engine. Log in, diagnosis and governed remediation plan out.
 // Pure TypeScript: everything outside the process is reached through a port.
 
-export type { Agent, AgentOptions, ReasoningSettings, VoteResult } from './agent.js';
+export type {
+  Agent,
+  AgentOptions,
+  ProcessLogStreamInput,
+  ReasoningSettings,
+  VoteResult,
+} from './agent.js';
 export { createAgent } from './agent.js';
 export * from './domain/categories.js';
 export * from './domain/errors.js';

@@ -77,7 +77,8 @@ export function detectSignal(record: LogRecord, index: CatalogIndex): RecordSign
     level === 'fatal' ||
     (!declaredHealthy && mentionsFailure(record.text, level === 'warn'));
   const retrying = failing && mentionsRetry(record.text);
-  const succeeded = mentionsSuccess(record.text);
+  // Only a retried failure, or a healthy record after one, needs to know.
+  const succeeded = (retrying || !failing) && mentionsSuccess(record.text);
   return {
     record,
     severity: severityOf(record, level, matches, failing),

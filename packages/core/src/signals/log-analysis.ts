@@ -13,6 +13,8 @@ import { type CatalogIndex, indexCatalog } from './signature-index.js';
 export const MAX_TEMPLATES = 50;
 /** Records kept whole for the reasoning loop; beyond, one shared signal stands for each kind. */
 const KEPT_SIGNALS = 20_000;
+/** Records read for entities whatever they say; after them, failing records only. */
+const ENTITY_RECORDS = 1000;
 /** Retried failures waiting for a success that would make them transient. */
 const MAX_PENDING_RETRIES = 10_000;
 
@@ -83,8 +85,9 @@ export class LogAnalysis {
     this.#records++;
     const { templateId } = this.#miner.add(record.message);
     this.#templateCounts.set(templateId, (this.#templateCounts.get(templateId) ?? 0) + 1);
-    this.#entities.add(record);
     const signal = detectSignal(record, this.#index);
+    // Entities come from the start of the log and from its failures.
+    if (signal.failing || this.#records <= ENTITY_RECORDS) this.#entities.add(record);
     if (signal.retrying) {
       // A retried failure counts only if no success follows it.
       if (signal.succeeded) markTransient(signal);
