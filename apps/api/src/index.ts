@@ -1,1 +1,19 @@
-export {};
+// @agent/api: the primary HTTP API. Also the composition pieces the legacy app
+// and the tooling (client generation, benchmarks) reuse.
+export type { ApiApp } from './app.js';
+export { applyCommonMiddleware, applyErrorHandling, createApp } from './app.js';
+export { loadConfigOrExit } from './env.js';
+export type { ErrorBody } from './http/errors.js';
+export { errorBody, errorResponse, STATUS_OF_CODE } from './http/errors.js';
+export { jsonBody, limitBody, MAX_JSON_DEPTH } from './http/json-body.js';
+export type { RouteAccess, RouteEntry } from './http/route-table.js';
+export { RouteTable } from './http/route-table.js';
+export type { SecureRouteOptions } from './http/secure-route.js';
+export { secureRoute } from './http/secure-route.js';
+export type { RunningServer, ServeOptions } from './http/serve.js';
+export { exitOnSignals, startServer } from './http/serve.js';
+export { openApiDocument } from './routes/docs.js';
+export { healthBody } from './routes/health.js';
+export type { Runtime, RuntimeOptions } from './runtime.js';
+export { createRuntime } from './runtime.js';
+export { VERSION } from './version.js';

@@ -1,0 +1,99 @@
+import { AgentError } from '@agent/core';
+import { accessLog, httpMetrics, requestId, tracing } from '@agent/observability';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { cors } from 'hono/cors';
+import { secureHeaders } from 'hono/secure-headers';
+import { errorResponse } from './http/errors.js';
+import { RouteTable } from './http/route-table.js';
+import { registerDocsRoutes, registerSecuritySchemes } from './routes/docs.js';
+import { registerHealthRoutes } from './routes/health.js';
+import { registerIncidentRoutes } from './routes/incidents.js';
+import { registerMetricsRoute } from './routes/metrics.js';
+import { registerPluginRoutes } from './routes/plugins.js';
+import { registerProcessLogRoute } from './routes/process-log.js';
+import type { Runtime } from './runtime.js';
+
+export interface ApiApp {
+  app: OpenAPIHono;
+  routes: RouteTable;
+}
+
+/**
+ * The primary API. Every route is declared once with zod schemas, so
+ * validation, the OpenAPI document and `/api/docs` come from one source.
+ */
+export function createApp(runtime: Runtime): ApiApp {
+  const routes = new RouteTable();
+  const app = new OpenAPIHono({
+    // zod failures become the contract's 400, naming the field.
+    defaultHook: (result) => {
+      if (!result.success) {
+        const issue = result.error.issues[0];
+        const field = issue?.path.length ? issue.path.join('.') : 'body';
+        throw new AgentError('validation_failed', `${field}: ${issue?.message ?? 'invalid value'}`);
+      }
+    },
+  });
+  applyCommonMiddleware(app, runtime);
+  registerSecuritySchemes(app);
+
+  registerHealthRoutes(app, runtime, routes);
+  registerDocsRoutes(app, runtime, routes);
+  registerMetricsRoute(app, runtime, routes);
+  registerProcessLogRoute(app, runtime, routes);
+  registerPluginRoutes(app, runtime, routes);
+  registerIncidentRoutes(app, runtime, routes);
+
+  applyErrorHandling(app, runtime, routes);
+  return { app, routes };
+}
+
+/** Request id, tracing, metrics, access log and secure headers: the same for both apps. */
+export function applyCommonMiddleware(app: OpenAPIHono, runtime: Runtime): void {
+  app.use('*', requestId());
+  if (runtime.tracing.enabled) app.use('*', tracing(runtime.tracing.tracer));
+  app.use('*', httpMetrics(runtime.metrics));
+  app.use('*', accessLog(runtime.logger));
+  app.use('*', secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
+  if (runtime.config.corsOrigins.length > 0) {
+    app.use(
+      '*',
+      cors({
+        origin: [...runtime.config.corsOrigins],
+        allowHeaders: ['Content-Type', 'X-API-Key', 'X-Request-Id', 'traceparent'],
+        exposeHeaders: [
+          'X-Request-Id',
+          'Retry-After',
+          'RateLimit-Limit',
+          'RateLimit-Remaining',
+          'RateLimit-Reset',
+        ],
+      }),
+    );
+  }
+}
+
+/** The contract's error body everywhere, 404 for unknown paths and 405 for known paths with another method. */
+export function applyErrorHandling(app: OpenAPIHono, runtime: Runtime, routes: RouteTable): void {
+  app.onError((error, c) => {
+    if (error instanceof AgentError && error.code === 'rate_limited') runtime.metrics.rateLimitedTotal.inc();
+    return errorResponse(c, error, runtime.logger);
+  });
+  app.notFound((c) => {
+    const allowed = routes.methodsFor(c.req.path);
+    if (allowed.length > 0) {
+      c.header('Allow', allowed.join(', '));
+      return errorResponse(
+        c,
+        new AgentError(
+          'method_not_allowed',
+          `${c.req.method} is not allowed on ${c.req.path}; use ${allowed.join(' or ')}`,
+        ),
+      );
+    }
+    return errorResponse(
+      c,
+      new AgentError('not_found', `no route for ${c.req.method} ${c.req.path}`),
+    );
+  });
+}

@@ -1,0 +1,78 @@
+import { AgentError } from '@agent/core';
+import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+
+const JSON_MEDIA_TYPE = /^application\/(?:[\w.-]+\+)?json$/i;
+/** Deeper than any request we define needs; stops stack-heavy payloads early. */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * The size limit of the contract: a body over `maxBytes` is refused with 413
+ * from its Content-Length, or while streaming when there is none, without
+ * reading the whole body into memory.
+ */
+export function limitBody(maxBytes: number): MiddlewareHandler {
+  return bodyLimit({
+    maxSize: maxBytes,
+    onError: () => {
+      throw new AgentError('payload_too_large', `request body is larger than ${maxBytes} bytes`);
+    },
+  });
+}
+
+/**
+ * Parses a JSON request body once, with the contract's errors: a body that is
+ * not declared JSON is 415, malformed JSON is 400 `invalid_json`, and nesting
+ * deeper than MAX_JSON_DEPTH is 400 `validation_failed`. With `optional`, a
+ * request without a body is fine. The body text is cached by Hono, so the
+ * route's validator reads the cached text (Hono caches bodies per request).
+ */
+export function jsonBody(options: { optional?: boolean } = {}): MiddlewareHandler {
+  return async function jsonBody(c, next) {
+    const declaredEmpty = c.req.raw.body === null || c.req.header('content-length') === '0';
+    const mediaType = (c.req.header('content-type') ?? '').split(';')[0]?.trim() ?? '';
+    if (!declaredEmpty && !JSON_MEDIA_TYPE.test(mediaType)) {
+      throw new AgentError(
+        'unsupported_media_type',
+        `request body must be application/json, not ${mediaType === '' ? 'an undeclared type' : `"${mediaType.slice(0, 100)}"`}`,
+      );
+    }
+    const text = declaredEmpty ? '' : await c.req.text();
+    if (text.trim() === '') {
+      if (options.optional) return next();
+      throw new AgentError('validation_failed', 'request body is required (a JSON object)');
+    }
+    if (depthExceeds(text, MAX_JSON_DEPTH)) {
+      throw new AgentError(
+        'validation_failed',
+        `request body nests deeper than ${MAX_JSON_DEPTH} levels`,
+      );
+    }
+    try {
+      JSON.parse(text);
+    } catch (error) {
+      throw new AgentError(
+        'invalid_json',
+        `request body is not valid JSON: ${(error as Error).message}`,
+      );
+    }
+    await next();
+  };
+}
+
+/** Counts bracket nesting outside strings in one pass, before JSON.parse recurses. */
+function depthExceeds(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 0x5c) i++;
+      else if (ch === 0x22) inString = false;
+    } else if (ch === 0x22) inString = true;
+    else if (ch === 0x7b || ch === 0x5b) {
+      if (++depth > max) return true;
+    } else if (ch === 0x7d || ch === 0x5d) depth--;
+  }
+  return false;
+}

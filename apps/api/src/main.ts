@@ -1,0 +1,39 @@
+// The composition root of the primary API: configuration, adapters, agent,
+// app, server. Nothing else constructs adapters.
+import { createApp } from './app.js';
+import { loadConfigOrExit } from './env.js';
+import { exitOnSignals, startServer } from './http/serve.js';
+import { createRuntime } from './runtime.js';
+
+const SERVICE = 'devops-agent-api';
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit(SERVICE);
+  const runtime = await createRuntime(config, { serviceName: SERVICE });
+  if (runtime.keyring.openMode) {
+    runtime.logger.warn(
+      'open mode: API_KEYS is not set, so key routes need no key; auto mode and admin routes stay refused',
+    );
+  }
+  const { app } = createApp(runtime);
+  try {
+    const running = await startServer({
+      fetch: app.fetch,
+      port: config.port,
+      host: config.host,
+      logger: runtime.logger,
+      name: 'devops-agent API',
+      onClose: () => runtime.close(),
+    });
+    exitOnSignals(running, runtime.logger);
+  } catch (error) {
+    runtime.logger.fatal((error as Error).message);
+    await runtime.close();
+    process.exit(1);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`devops-agent API failed to start: ${(error as Error).message ?? error}`);
+  process.exit(1);
+});

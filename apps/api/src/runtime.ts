@@ -1,0 +1,125 @@
+import {
+  createKeyring,
+  createLicenseChecker,
+  createRateLimiter,
+  type Keyring,
+  type LicenseChecker,
+  type RateLimiter,
+} from '@agent/auth';
+import { type AgentConfig, type PublicConfig, publicConfig } from '@agent/config';
+import { type Agent, createAgent, DefaultPolicyEngine } from '@agent/core';
+import { createKnowledgeStore, type SqlKnowledgeStore } from '@agent/knowledge';
+import {
+  createLogger,
+  createMetrics,
+  type Logger,
+  type Metrics,
+  setupTracing,
+  type Tracing,
+} from '@agent/observability';
+import { createAgentTelemetry } from './agent-telemetry.js';
+import { VERSION } from './version.js';
+
+/** Everything a running app needs, built once by the composition root. */
+export interface Runtime {
+  readonly config: AgentConfig;
+  /** What `/api/config` shows: built from the variables' metadata, never a secret. */
+  readonly publicConfig: PublicConfig;
+  readonly version: string;
+  readonly startedAt: number;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly tracing: Tracing;
+  readonly store: SqlKnowledgeStore;
+  readonly agent: Agent;
+  readonly keyring: Keyring;
+  readonly rateLimiter: RateLimiter;
+  readonly license: LicenseChecker;
+  /** Flushes spans and closes the store and limiter. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  logger?: Logger;
+  /** Service name in traces and logs. */
+  serviceName?: string;
+}
+
+/**
+ * Builds every adapter once from configuration, then the agent. Backends
+ * whose variable is unset use their embedded default (SQLite, built-in
+ * policy, in-memory rate limits, no LLM), so this works with no other
+ * process running.
+ */
+export async function createRuntime(
+  config: AgentConfig,
+  options: RuntimeOptions = {},
+): Promise<Runtime> {
+  const serviceName = options.serviceName ?? 'devops-agent-api';
+  const logger =
+    options.logger ??
+    createLogger({
+      level: config.logLevel,
+      format: config.logFormat,
+      base: { service: serviceName },
+    });
+  const metrics = createMetrics({ collectDefault: true });
+  const tracing = setupTracing({
+    enabled: config.tracing.enabled,
+    serviceName,
+    serviceVersion: VERSION,
+    ...(config.tracing.otlpEndpoint ? { otlpEndpoint: config.tracing.otlpEndpoint } : {}),
+    logger,
+  });
+  const store = await createKnowledgeStore({
+    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dbPath: config.dbPath }),
+    logger,
+  });
+  const rateLimiter = await createRateLimiter({
+    requests: config.rateLimit.requests,
+    windowSec: config.rateLimit.windowSec,
+    redisUrl: config.redisUrl,
+    logger,
+  });
+  const keyring = createKeyring({ apiKeys: [...config.apiKeys], adminKeys: [...config.adminKeys] });
+  const license = createLicenseChecker({
+    required: config.license.required,
+    key: config.license.key,
+    signingSecret: config.license.signingSecret,
+    publicKey: config.license.publicKey,
+  });
+  const agent = createAgent({
+    store,
+    policyEngine: new DefaultPolicyEngine(),
+    telemetry: createAgentTelemetry(metrics, tracing.enabled ? tracing.tracer : null),
+    reasoning: {
+      enableReflection: config.reasoning.enableReflection,
+      maxCycles: config.reasoning.maxCycles,
+      target: config.reasoning.targetScore,
+    },
+    executionEnabled: config.executionEnabled,
+  });
+
+  let closing: Promise<void> | null = null;
+  return {
+    config,
+    publicConfig: publicConfig(config),
+    version: VERSION,
+    startedAt: Date.now(),
+    logger,
+    metrics,
+    tracing,
+    store,
+    agent,
+    keyring,
+    rateLimiter,
+    license,
+    close() {
+      closing ??= (async () => {
+        await Promise.allSettled([rateLimiter.close(), tracing.shutdown()]);
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}
