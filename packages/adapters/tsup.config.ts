@@ -6,5 +6,6 @@ export default defineConfig({
   dts: true,
   target: 'node20',
   sourcemap: true,
-  clean: true,
+  // Not cleaned: other packages type-check against dist while it rebuilds.
+  clean: false,
 });
