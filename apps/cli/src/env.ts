@@ -1,0 +1,11 @@
+import { loadConfig } from '@agent/config';
+
+/**
+ * The store the environment names (DATABASE_URL, else DB_PATH with its
+ * default), read through the one configuration schema. Only this module
+ * reads the environment.
+ */
+export function storeFromEnvironment(): { databaseUrl?: string; dbPath?: string } {
+  const config = loadConfig();
+  return config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dbPath: config.dbPath };
+}
