@@ -62,6 +62,8 @@ interface Cluster {
   bucket: string;
   /** Ids of groups merged into this one. */
   aliases: string[];
+  /** The rendered template, until the tokens change. */
+  text: string | null;
 }
 
 interface Family {
@@ -109,14 +111,9 @@ export class TemplateMiner {
 
   /** Mines one message: its group id, the group's current template and the message's parameter values. */
   add(message: string): MinedRecord {
-    const scanned = scan(message);
-    const cluster = this.#lookup(message) ?? this.#place(scanned);
+    const cluster = this.#lookup(message) ?? this.#place(scan(message));
     cluster.count++;
-    const params: string[] = [];
-    for (let i = 0; i < cluster.tokens.length; i++) {
-      if ((cluster.tokens[i] as string).includes(WILDCARD)) params.push(scanned.raws[i] as string);
-    }
-    return { templateId: cluster.id, template: render(cluster), params };
+    return new Mined(cluster.id, render(cluster), message, cluster.tokens);
   }
 
   /** Mines one message and returns only its group id: the fast path (no parameters). */
@@ -317,6 +314,8 @@ export class TemplateMiner {
       }
     }
     if (!best) return null;
+    best.tokens = best.tokens.slice();
+    best.text = null;
     for (let i = 0; i < best.tokens.length; i++) {
       if (best.tokens[i] !== s.tokens[i] && best.tokens[i] !== WILDCARD) {
         best.tokens[i] = best.masks[i] === s.masks[i] ? (best.masks[i] as string) : WILDCARD;
@@ -343,6 +342,7 @@ export class TemplateMiner {
       parent: null,
       bucket: '',
       aliases: [],
+      text: null,
     };
     this.#byId.set(id, c);
     this.#groups++;
@@ -418,8 +418,10 @@ export class TemplateMiner {
     const masks = new Set(values.values());
     const generalized = masks.size === 1 ? (masks.values().next().value as string) : WILDCARD;
     this.#unindex(survivor);
+    survivor.tokens = survivor.tokens.slice();
     survivor.tokens[p] = generalized;
     survivor.masks[p] = WILDCARD;
+    survivor.text = null;
     for (let i = 1; i < live.length; i++) {
       const m = live[i] as Cluster;
       m.parent = survivor;
@@ -431,6 +433,43 @@ export class TemplateMiner {
     }
     this.#index(survivor);
     this.#register(survivor);
+  }
+}
+
+/**
+ * A mined record whose parameters are read from the message only when asked
+ * for: most callers want the id and the template, and a cache hit then costs
+ * no scan. `tokens` is the group's template as it was when the message was
+ * mined (templates are copied, never changed in place, when they generalise).
+ */
+class Mined implements MinedRecord {
+  readonly templateId: string;
+  readonly template: string;
+  readonly #message: string;
+  readonly #tokens: readonly string[];
+  #params: string[] | null = null;
+
+  constructor(templateId: string, template: string, message: string, tokens: readonly string[]) {
+    this.templateId = templateId;
+    this.template = template;
+    this.#message = message;
+    this.#tokens = tokens;
+  }
+
+  get params(): string[] {
+    if (this.#params === null) {
+      const raws = scan(this.#message).raws;
+      const params: string[] = [];
+      for (let i = 0; i < this.#tokens.length; i++) {
+        if ((this.#tokens[i] as string).includes(WILDCARD)) params.push(raws[i] ?? '');
+      }
+      this.#params = params;
+    }
+    return this.#params;
+  }
+
+  toJSON(): MinedRecord {
+    return { templateId: this.templateId, template: this.template, params: this.params };
   }
 }
 
@@ -546,5 +585,6 @@ function familyKeyFrom(n: number, p: number, a: number, b: number, hashes: Uint3
 }
 
 function render(c: Cluster): string {
-  return c.tokens.join(' ');
+  c.text ??= c.tokens.join(' ');
+  return c.text;
 }
