@@ -365,9 +365,10 @@ function maskCore(s: string): Masked {
     if (hyphens >= 1 && letters === n - hyphens) return kubernetesSuffix(s);
     return CONST_RESULT;
   }
-  // Numbers, with units (10ms, 4KiB, 1h30m), times, dates, IPv4, versions.
+  // Numbers, with units (10ms, 4KiB, 1h30m), times, dates, IPv4, versions;
+  // a list of them (7007##548365, 12,0,4) is several values.
   if (c0 < 128 && (cls(c0) & C_DIGIT || ((c0 === 45 || c0 === 43) && n > 1 && isDigitAt(s, 1)))) {
-    return VAR_RESULT;
+    return numberList(s) ?? VAR_RESULT;
   }
   // key:value with a numeric value (PendingReds:0, onExtend:1514038530000).
   if (firstColon > 0 && colons === 1 && isKey(s, 0, firstColon) && firstColon < n - 1) {
@@ -379,7 +380,48 @@ function maskCore(s: string): Masked {
     const k8s = kubernetesSuffix(s);
     if (k8s.kind !== CONSTANT) return k8s;
   }
+  if (isHostPort(s)) return VAR_RESULT;
   return mixed(s, digits, letters);
+}
+
+const LIST_SEPARATORS = ',#;|';
+
+/** "7007##548365##12", "1514038440000,0,0": each number a value; null when s is no such list. */
+function numberList(s: string): Masked | null {
+  let separated = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (LIST_SEPARATORS.includes(s[i] as string)) separated = true;
+    else if (!isDigitAt(s, i) && c !== 46 && c !== 45 && c !== 58) return null; // digits . - :
+  }
+  if (!separated) return null;
+  let text = '';
+  let inValue = false;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i] as string;
+    if (LIST_SEPARATORS.includes(ch)) {
+      text += ch;
+      inValue = false;
+    } else if (!inValue) {
+      text += WILDCARD;
+      inValue = true;
+    }
+  }
+  return { text, kind: VARIABLE };
+}
+
+/** host:port with a host that is no plain key: db-1.prod:5432, msra-sa-41/10.1.1.1:9000 */
+function isHostPort(s: string): boolean {
+  const colon = s.lastIndexOf(':');
+  if (colon <= 0 || s.length - colon - 1 < 1 || s.length - colon - 1 > 5) return false;
+  for (let i = colon + 1; i < s.length; i++) if (!isDigitAt(s, i)) return false;
+  let marked = false;
+  for (let i = 0; i < colon; i++) {
+    const c = s.charCodeAt(i);
+    if (isDigitAt(s, i) || c === 46 || c === 47) marked = true;
+    else if (!isAlnum(c) && c !== 45 && c !== 95) return false;
+  }
+  return marked;
 }
 
 const VAR_RESULT: Masked = { text: WILDCARD, kind: VARIABLE };
@@ -449,6 +491,11 @@ const TLDS = new Set(
 );
 
 /** host.example.com, 04DN8IQ.fareast.corp.example.com, web-1.svc.cluster.local */
+function isSigil(s: string, cut: number): boolean {
+  for (let i = 0; i < cut; i++) if (!'#*@$%&~^'.includes(s[i] as string)) return false;
+  return true;
+}
+
 function isHostname(s: string): boolean {
   const last = s.lastIndexOf('.');
   if (last <= 0 || last === s.length - 1) return false;
@@ -541,8 +588,9 @@ function mixed(s: string, digits: number, letters: number): Masked {
   // A sign belongs to the number: blk_-6952 is blk_ + -6952.
   if (cut > 1 && s.charCodeAt(cut - 1) === 45 && !isAlnum(s.charCodeAt(cut - 2))) cut--;
   if (cut <= 0 || s.charCodeAt(cut - 1) === 95 || weak) return { text: WILDCARD, kind };
-  // The prefix must read as a word: starts with a letter.
-  if (!(cls(s.charCodeAt(0)) & (C_UPPER | C_LOWER))) return { text: WILDCARD, kind };
+  // The prefix must read as a word (starts with a letter) or be a sign: #3, *17
+  if (!(cls(s.charCodeAt(0)) & (C_UPPER | C_LOWER)) && !isSigil(s, cut))
+    return { text: WILDCARD, kind };
   return { text: `${s.slice(0, cut)}${WILDCARD}`, kind };
 }
 

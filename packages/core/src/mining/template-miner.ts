@@ -498,20 +498,35 @@ function isStringArray(v: unknown): v is string[] {
 }
 
 /**
- * How many distinct values make a position variable. Values that are already
- * masked variables (blk_<*> and <*>, rhost=ip-<*> and rhost=<*>), or one shape
- * with a masked value among them (chdir(<*>) and chdir(pwd)): two are enough.
+ * How many distinct values make a position variable: VARIABLE_AFTER words,
+ * or two when one value's pattern covers the others, that is when a masked
+ * value and a more specific spelling of it meet (<*> and blk_<*>, rhost=<*>
+ * and rhost=ip-<*>, chdir(<*>) and chdir(pwd)). Two differently spelled masks
+ * (dcbf....<*>, icbi....<*>) still need VARIABLE_AFTER values.
  */
 function threshold(values: Map<string, string>): number {
-  let masked = 0;
-  let mask: string | null = null;
-  let oneMask = true;
-  for (const [v, m] of values) {
-    if (v.includes(WILDCARD)) masked++;
-    if (mask === null) mask = m;
-    else if (m !== mask) oneMask = false;
+  for (const v of values.keys()) {
+    const at = v.indexOf(WILDCARD);
+    if (at < 0 || v.indexOf(WILDCARD, at + 1) >= 0) continue;
+    const prefix = v.slice(0, at);
+    const suffix = v.slice(at + WILDCARD.length);
+    let covers = true;
+    for (const [w, mask] of values) {
+      if (w === v) continue;
+      // A word is covered through its mask (chdir(pwd) -> chdir(<*>)); a mask directly.
+      const other = w.includes(WILDCARD) ? w : mask;
+      if (
+        other.length < prefix.length + suffix.length + 1 ||
+        !other.startsWith(prefix) ||
+        !other.endsWith(suffix) ||
+        (other === WILDCARD && v !== WILDCARD)
+      ) {
+        covers = false;
+        break;
+      }
+    }
+    if (covers) return 2;
   }
-  if (masked === values.size || (oneMask && masked > 0 && mask !== WILDCARD)) return 2;
   return VARIABLE_AFTER;
 }
 
