@@ -264,7 +264,8 @@ describe('store failures', () => {
 describe('rate limits', () => {
   it('answers 429 with Retry-After and RateLimit headers once a key spends its window', async () => {
     const limited = await createTestApi({ API_KEYS: 'k-limited', RATE_LIMIT_REQUESTS: '2' });
-    const get = () => limited.app.request('/api/plugins', { headers: { 'X-API-Key': 'k-limited' } });
+    const get = () =>
+      limited.app.request('/api/plugins', { headers: { 'X-API-Key': 'k-limited' } });
     expect((await get()).status).toBe(200);
     const second = await get();
     expect(second.headers.get('ratelimit-limit')).toBe('2');
