@@ -175,11 +175,21 @@ describe('messageKey', () => {
 
 describe('scanMessage value conventions', () => {
   it.each([
-    ['number lists', 'steps 1514038440000##7007##548365 time=15,0,3', 'steps <*>##<*>##<*> time=<*>,<*>,<*>'],
-    ['host:port', 'connect to db-1.prod:5432 and msra-sa-41/10.1.1.1:9000', 'connect to <*> and <*>'],
+    [
+      'number lists',
+      'steps 1514038440000##7007##548365 time=15,0,3',
+      'steps <*>##<*>##<*> time=<*>,<*>,<*>',
+    ],
+    [
+      'host:port',
+      'connect to db-1.prod:5432 and msra-sa-41/10.1.1.1:9000',
+      'connect to <*> and <*>',
+    ],
     ['sigils', 'reader #3 handled *17', 'reader #<*> handled *<*>'],
   ])('masks %s', (_kind, message, expected) => {
     const s = scanMessage(message);
-    expect(s.kinds.map((k, i) => (k === CONSTANT ? s.raws[i] : s.masks[i])).join(' ')).toBe(expected);
+    expect(s.kinds.map((k, i) => (k === CONSTANT ? s.raws[i] : s.masks[i])).join(' ')).toBe(
+      expected,
+    );
   });
 });
