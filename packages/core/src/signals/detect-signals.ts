@@ -20,7 +20,7 @@ export interface RecordSignal {
   transient: boolean;
   /** The record reports a retry (a transient failure if a success follows). */
   retrying: boolean;
-  /** The record reports a success (connected, recovered, ready...). */
+  /** A retried failure that itself reports the success ("retry 2/3 succeeded"). */
   succeeded: boolean;
 }
 
@@ -61,13 +61,14 @@ const FATAL_MARKER = /\b(?:FATAL|PANIC|EMERG(?:ENCY)?)\b|\[(?:emerg|alert|crit)\
 export function detectSignal(record: LogRecord, index: CatalogIndex): RecordSignal {
   const level = record.level ?? levelInText(record.text);
   const declaredHealthy = level === 'info' || level === 'debug';
-  let matches = matchCues(record.text, index);
+  const lower = record.text.toLowerCase();
+  let matches = matchCues(record.text, index, lower);
   // A line the log itself calls routine counts a cue only when the cue is
   // unambiguous or the line says something failed: an INFO line listing
   // "retry on: timeout, connection reset" is configuration, while
   // "INFO gave up: worker entered FATAL state" is not.
   if (declaredHealthy && matches.some((m) => m.weight < UNAMBIGUOUS)) {
-    if (!mentionsFailure(record.text, true)) {
+    if (!mentionsFailure(record.text, true, lower)) {
       matches = matches.filter((m) => m.weight >= UNAMBIGUOUS);
     }
   }
@@ -75,10 +76,11 @@ export function detectSignal(record: LogRecord, index: CatalogIndex): RecordSign
     matches.length > 0 ||
     level === 'error' ||
     level === 'fatal' ||
-    (!declaredHealthy && mentionsFailure(record.text, level === 'warn'));
+    (!declaredHealthy && mentionsFailure(record.text, level === 'warn', lower));
   const retrying = failing && mentionsRetry(record.text);
-  // Only a retried failure, or a healthy record after one, needs to know.
-  const succeeded = (retrying || !failing) && mentionsSuccess(record.text);
+  // A healthy record is only asked whether it reports a success when a
+  // retried failure waits for one (see `reportsSuccess`).
+  const succeeded = retrying && mentionsSuccess(record.text);
   return {
     record,
     severity: severityOf(record, level, matches, failing),
@@ -97,13 +99,22 @@ export function detectSignals(
 ): RecordSignal[] {
   const index = indexCatalog(catalog);
   const signals = records.map((r) => detectSignal(r, index));
-  let successLater = false;
-  for (let i = signals.length - 1; i >= 0; i--) {
-    const s = signals[i]!;
-    if (s.retrying && (successLater || s.succeeded)) markTransient(s);
-    if (s.succeeded && !s.failing) successLater = true;
+  let pending: RecordSignal[] = [];
+  for (const s of signals) {
+    if (s.retrying) {
+      if (s.succeeded) markTransient(s);
+      else pending.push(s);
+    } else if (pending.length > 0 && reportsSuccess(s)) {
+      for (const p of pending) markTransient(p);
+      pending = [];
+    }
   }
   return signals;
+}
+
+/** A healthy record that says something went through: it ends the retries before it. */
+export function reportsSuccess(signal: RecordSignal): boolean {
+  return !signal.failing && mentionsSuccess(signal.record.text);
 }
 
 /** A retried failure that later went through: keep the record, drop its weight as a failure. */

@@ -4,7 +4,12 @@ import type { LogRecord } from '../ingest/log-record.js';
 import type { TemplateMiner } from '../mining/template-miner.js';
 import { type Hypothesis, HypothesisBuilder } from '../reasoning/hypotheses.js';
 import { contentHash } from '../util/hash.js';
-import { detectSignal, markTransient, type RecordSignal } from './detect-signals.js';
+import {
+  detectSignal,
+  markTransient,
+  type RecordSignal,
+  reportsSuccess,
+} from './detect-signals.js';
 import { type Entities, EntityCollector } from './extract-entities.js';
 import { EvidenceCollector } from './select-evidence.js';
 import { SIGNATURES, type Signature } from './signature-catalog.js';
@@ -99,7 +104,7 @@ export class LogAnalysis {
         }
         return;
       }
-    } else if (signal.succeeded && !signal.failing && this.#pending.length > 0) {
+    } else if (this.#pending.length > 0 && reportsSuccess(signal)) {
       for (const p of this.#pending) {
         markTransient(p.signal);
         this.#commit(p.signal, p.templateId);

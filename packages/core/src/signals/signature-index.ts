@@ -11,7 +11,7 @@ export interface CueMatch {
 }
 
 /**
- * A catalog compiled for matching: one case-insensitive alternation of every
+ * A catalog compiled for matching: one alternation of every
  * signature's anchors (longest first), and for each anchor the signatures it
  * can lead to. One scan of a record finds the anchors present; only the
  * signatures behind them run their own pattern. A healthy line that holds no
@@ -39,7 +39,9 @@ export function indexCatalog(catalog: readonly Signature[]): CatalogIndex {
     const reachable = catalog.filter((s) => s.anchors.some((a) => found.includes(a)));
     byAnchor.set(found, reachable);
   }
-  const prefilter = new RegExp(anchors.map(escapeRegExp).join('|'), 'gi');
+  // Case-sensitive over lower-cased text: several times faster in V8 than
+  // one case-insensitive scan.
+  const prefilter = new RegExp(anchors.map(escapeRegExp).join('|'), 'g');
   const index: CatalogIndex = { signatures: catalog, prefilter, byAnchor };
   cache.set(catalog, index);
   return index;
@@ -62,14 +64,18 @@ function negated(text: string, start: number, end: number): boolean {
  * suppresses its category is dropped (the probe failure quoting its
  * "connection refused").
  */
-export function matchCues(text: string, index: CatalogIndex): CueMatch[] {
+export function matchCues(
+  text: string,
+  index: CatalogIndex,
+  lower: string = text.toLowerCase(),
+): CueMatch[] {
   const prefilter = index.prefilter;
   prefilter.lastIndex = 0;
   let candidates: Set<Signature> | null = null;
-  for (let m = prefilter.exec(text); m !== null; m = prefilter.exec(text)) {
+  for (let m = prefilter.exec(lower); m !== null; m = prefilter.exec(lower)) {
     // Resume one character on, so an anchor overlapping this one is found too.
     prefilter.lastIndex = m.index + 1;
-    const reachable = index.byAnchor.get(m[0].toLowerCase());
+    const reachable = index.byAnchor.get(m[0]);
     if (!reachable) continue;
     candidates ??= new Set();
     for (const s of reachable) candidates.add(s);
