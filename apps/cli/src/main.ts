@@ -6,6 +6,7 @@ import {
   EXIT_USAGE,
   messageOf,
 } from './cli-io.js';
+import { ANALYZE_USAGE, runAnalyze } from './commands/analyze.js';
 import { MIGRATE_USAGE, runMigrate } from './commands/migrate.js';
 import { runTemplates, TEMPLATES_USAGE } from './commands/templates.js';
 
@@ -14,6 +15,7 @@ import { runTemplates, TEMPLATES_USAGE } from './commands/templates.js';
 
 const COMMANDS: Record<string, { run: Command; usage: string }> = {
   templates: { run: runTemplates, usage: TEMPLATES_USAGE },
+  analyze: { run: runAnalyze, usage: ANALYZE_USAGE },
   migrate: { run: runMigrate, usage: MIGRATE_USAGE },
 };
 
