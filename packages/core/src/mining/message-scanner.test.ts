@@ -33,7 +33,12 @@ describe('scanMessage masking', () => {
       'pod web-7d9f8b6c5-x2x7k and job backup-28413-q7x2z',
       'pod web-<*> and job backup-<*>',
     ],
-    ['quoted values', 'user \'alice smith\' said "hello there"', 'user \'<*>\' said "<*>"'],
+    [
+      'quoted values',
+      'filter \'safety\' agent "Mozilla/5.0 (X11; Linux x86_64) Gecko"',
+      'filter \'<*>\' agent "<*>"',
+    ],
+    ['short quoted phrases word by word', '"GET /v2/items HTTP/1.1" 200', '"GET <*> HTTP/<*>" <*>'],
     [
       'durations and sizes',
       'took 1h30m20s, 250ms and 5.2 KB of 4GiB',

@@ -134,7 +134,8 @@ const UNITS = new Set(
 function joinUnits(m: ScannedMessage): void {
   const { tokens, masks, raws, kinds } = m;
   for (let i = 1; i < raws.length; i++) {
-    if (kinds[i - 1] !== VARIABLE || tokens[i - 1] !== WILDCARD) continue;
+    // A bare number, or one opened by punctuation: "(1.16 KB)", "<1 sec"
+    if (kinds[i - 1] !== VARIABLE || !(tokens[i - 1] as string).endsWith(WILDCARD)) continue;
     const raw = raws[i] as string;
     let e = raw.length;
     while (e > 0 && TRAILING_PUNCT.includes(raw[e - 1] as string)) e--;
@@ -142,7 +143,7 @@ function joinUnits(m: ScannedMessage): void {
     // The number itself must be bare: "5.2", not "5.2,".
     const prev = raws[i - 1] as string;
     if (!isAlnum(prev.charCodeAt(prev.length - 1))) continue;
-    const text = `${WILDCARD}${raw.slice(e)}`;
+    const text = `${tokens[i - 1]}${raw.slice(e)}`;
     tokens.splice(i - 1, 2, text);
     masks.splice(i - 1, 2, text);
     raws.splice(i - 1, 2, `${prev} ${raw}`);
@@ -220,18 +221,31 @@ function isYear(s: string | undefined): boolean {
   return s.length === 4 || !isAlnum(s.charCodeAt(4));
 }
 
-/** Index of the quote closing the one at `open`, or -1. Looks at most MAX_QUOTED characters ahead. */
+/**
+ * Index of the quote closing the one at `open`, or -1. Looks at most
+ * MAX_QUOTED characters ahead. A quoted phrase of up to three words is not
+ * joined: its words stay tokens ("GET /v2/items HTTP/1.1" keeps GET and POST
+ * apart); a longer one is free text (a user agent, a message) and becomes one
+ * value, so its length does not change the template's.
+ */
 function findClosingQuote(s: string, open: number, quote: number): number {
   const limit = Math.min(s.length, open + 1 + MAX_QUOTED);
+  let gaps = 0;
+  let prevSpace = false;
   for (let j = open + 1; j < limit; j++) {
     const c = s.charCodeAt(j);
     if (c === quote) {
       const next = j + 1 < s.length ? s.charCodeAt(j + 1) : 32;
       // The closing quote ends a word: followed by a space or punctuation.
-      if (cls(next) === C_SPACE || (!isAlnum(next) && next !== quote)) return j;
+      if (cls(next) === C_SPACE || (!isAlnum(next) && next !== quote)) {
+        return gaps === 0 || gaps >= 3 ? j : -1;
+      }
     } else if (c === 92) {
       j++; // skip the escaped character
     }
+    const space = cls(c) === C_SPACE;
+    if (space && !prevSpace) gaps++;
+    prevSpace = space;
   }
   return -1;
 }
@@ -241,9 +255,11 @@ interface Masked {
   kind: TokenKind;
 }
 
-const LEADING_WRAP = '([{<'; // and quotes, checked separately
+const LEADING_WRAP = '([{<';
+const QUOTES = '"\'`';
 const CLOSING = ')]}>';
-const TRAILING_PUNCT = ')]}>,;:.!?';
+const AFTER_QUOTE = ')]}>,;:.!?';
+const TRAILING_PUNCT = `${AFTER_QUOTE}${QUOTES}`;
 
 /** Masks one whitespace-free token (or a joined quoted value). */
 export function maskToken(raw: string): Masked {
@@ -255,7 +271,7 @@ export function maskToken(raw: string): Masked {
   const q = raw.charCodeAt(a);
   if (isQuote(q)) {
     let e = b;
-    while (e > a + 1 && TRAILING_PUNCT.includes(raw[e - 1] as string)) e--;
+    while (e > a + 1 && AFTER_QUOTE.includes(raw[e - 1] as string)) e--;
     if (e - a >= 2 && raw.charCodeAt(e - 1) === q) {
       const inner = raw.slice(a + 1, e - 1);
       if (inner.length === 0) return { text: raw, kind: CONSTANT };
@@ -264,6 +280,8 @@ export function maskToken(raw: string): Masked {
       return { text: `${raw.slice(0, a + 1)}${WILDCARD}${raw.slice(e - 1)}`, kind };
     }
   }
+  // A quote opened here and closed in a later token ("GET ... HTTP/1.1") is punctuation.
+  while (a < b && QUOTES.includes(raw[a] as string)) a++;
   while (b > a && TRAILING_PUNCT.includes(raw[b - 1] as string)) {
     // Keep a bracket that closes one opened inside the token: chdir(/x), a[0]
     const c = raw.charCodeAt(b - 1);
@@ -370,6 +388,7 @@ function maskCore(s: string): Masked {
   if (c0 < 128 && (cls(c0) & C_DIGIT || ((c0 === 45 || c0 === 43) && n > 1 && isDigitAt(s, 1)))) {
     return numberList(s) ?? VAR_RESULT;
   }
+  if (firstColon > 0 && isHostPort(s)) return VAR_RESULT;
   // key:value with a numeric value (PendingReds:0, onExtend:1514038530000).
   if (firstColon > 0 && colons === 1 && isKey(s, 0, firstColon) && firstColon < n - 1) {
     return keyValue(s, firstColon);
@@ -380,7 +399,6 @@ function maskCore(s: string): Masked {
     const k8s = kubernetesSuffix(s);
     if (k8s.kind !== CONSTANT) return k8s;
   }
-  if (isHostPort(s)) return VAR_RESULT;
   return mixed(s, digits, letters);
 }
 
