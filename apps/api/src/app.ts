@@ -11,18 +11,25 @@ import { registerIncidentRoutes } from './routes/incidents.js';
 import { registerMetricsRoute } from './routes/metrics.js';
 import { registerPluginRoutes } from './routes/plugins.js';
 import { registerProcessLogRoute } from './routes/process-log.js';
+import { registerWebSocketRoute, type WebSocketHub, type WebSocketOptions } from './routes/ws.js';
 import type { Runtime } from './runtime.js';
 
 export interface ApiApp {
   app: OpenAPIHono;
   routes: RouteTable;
+  /** `/api/ws`: give it to `startServer` so upgrades reach it and shutdown closes it. */
+  websocket: WebSocketHub;
+}
+
+export interface AppOptions {
+  websocket?: WebSocketOptions;
 }
 
 /**
  * The primary API. Every route is declared once with zod schemas, so
  * validation, the OpenAPI document and `/api/docs` come from one source.
  */
-export function createApp(runtime: Runtime): ApiApp {
+export function createApp(runtime: Runtime, options: AppOptions = {}): ApiApp {
   const routes = new RouteTable();
   const app = new OpenAPIHono({
     // zod failures become the contract's 400, naming the field.
@@ -43,9 +50,10 @@ export function createApp(runtime: Runtime): ApiApp {
   registerProcessLogRoute(app, runtime, routes);
   registerPluginRoutes(app, runtime, routes);
   registerIncidentRoutes(app, runtime, routes);
+  const websocket = registerWebSocketRoute(app, runtime, routes, options.websocket);
 
   applyErrorHandling(app, runtime, routes);
-  return { app, routes };
+  return { app, routes, websocket };
 }
 
 /** Request id, tracing, metrics, access log and secure headers: the same for both apps. */
@@ -76,7 +84,8 @@ export function applyCommonMiddleware(app: OpenAPIHono, runtime: Runtime): void 
 /** The contract's error body everywhere, 404 for unknown paths and 405 for known paths with another method. */
 export function applyErrorHandling(app: OpenAPIHono, runtime: Runtime, routes: RouteTable): void {
   app.onError((error, c) => {
-    if (error instanceof AgentError && error.code === 'rate_limited') runtime.metrics.rateLimitedTotal.inc();
+    if (error instanceof AgentError && error.code === 'rate_limited')
+      runtime.metrics.rateLimitedTotal.inc();
     return errorResponse(c, error, runtime.logger);
   });
   app.notFound((c) => {

@@ -1,8 +1,9 @@
 // @agent/api: the primary HTTP API. Also the composition pieces the legacy app
 // and the tooling (client generation, benchmarks) reuse.
-export type { ApiApp } from './app.js';
+export type { ApiApp, AppOptions } from './app.js';
 export { applyCommonMiddleware, applyErrorHandling, createApp } from './app.js';
 export { loadConfigOrExit } from './env.js';
+export type { IncidentEvent, IncidentEvents } from './events/incident-events.js';
 export type { ErrorBody } from './http/errors.js';
 export { errorBody, errorResponse, STATUS_OF_CODE } from './http/errors.js';
 export { jsonBody, limitBody, MAX_JSON_DEPTH } from './http/json-body.js';
@@ -10,10 +11,12 @@ export type { RouteAccess, RouteEntry } from './http/route-table.js';
 export { RouteTable } from './http/route-table.js';
 export type { SecureRouteOptions } from './http/secure-route.js';
 export { secureRoute } from './http/secure-route.js';
-export type { RunningServer, ServeOptions } from './http/serve.js';
+export type { RunningServer, ServeOptions, WebSocketAttachment } from './http/serve.js';
 export { exitOnSignals, startServer } from './http/serve.js';
 export { openApiDocument } from './routes/docs.js';
 export { healthBody } from './routes/health.js';
+export type { WebSocketHub, WebSocketOptions } from './routes/ws.js';
+export { WEBSOCKET_PATH } from './routes/ws.js';
 export type { Runtime, RuntimeOptions } from './runtime.js';
 export { createRuntime } from './runtime.js';
 export { VERSION } from './version.js';

@@ -15,7 +15,7 @@ async function main(): Promise<void> {
       'open mode: API_KEYS is not set, so key routes need no key; auto mode and admin routes stay refused',
     );
   }
-  const { app } = createApp(runtime);
+  const { app, websocket } = createApp(runtime);
   try {
     const running = await startServer({
       fetch: app.fetch,
@@ -24,7 +24,9 @@ async function main(): Promise<void> {
       logger: runtime.logger,
       name: 'devops-agent API',
       onClose: () => runtime.close(),
+      websocket,
     });
+    runtime.listeningOn(running.port);
     exitOnSignals(running, runtime.logger);
   } catch (error) {
     runtime.logger.fatal((error as Error).message);

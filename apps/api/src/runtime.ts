@@ -6,7 +6,12 @@ import {
   type LicenseChecker,
   type RateLimiter,
 } from '@agent/auth';
-import { type AgentConfig, type PublicConfig, publicConfig } from '@agent/config';
+import {
+  type AgentConfig,
+  defaultWebsocketUrl,
+  type PublicConfig,
+  publicConfig,
+} from '@agent/config';
 import { type Agent, createAgent, DefaultPolicyEngine } from '@agent/core';
 import { createKnowledgeStore, type SqlKnowledgeStore } from '@agent/knowledge';
 import {
@@ -18,6 +23,9 @@ import {
   type Tracing,
 } from '@agent/observability';
 import { createAgentTelemetry } from './agent-telemetry.js';
+import { createMemoryIncidentEvents, type IncidentEvents } from './events/incident-events.js';
+import { publishingIncidents } from './events/publish-incidents.js';
+import { createRedisIncidentEvents } from './events/redis-incident-events.js';
 import { VERSION } from './version.js';
 
 /** Everything a running app needs, built once by the composition root. */
@@ -35,6 +43,13 @@ export interface Runtime {
   readonly keyring: Keyring;
   readonly rateLimiter: RateLimiter;
   readonly license: LicenseChecker;
+  /** New incidents, for WebSocket subscribers (through Redis pub/sub when REDIS_URL is set). */
+  readonly incidentEvents: IncidentEvents;
+  /**
+   * Tells the runtime the port it listens on. With PORT=0 the advertised
+   * WebSocket URL names the bound port (unless WEBSOCKET_URL was set).
+   */
+  listeningOn(port: number): void;
   /** Flushes spans and closes the store and limiter. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -88,7 +103,10 @@ export async function createRuntime(
     signingSecret: config.license.signingSecret,
     publicKey: config.license.publicKey,
   });
-  const agent = createAgent({
+  const incidentEvents = config.redisUrl
+    ? await createRedisIncidentEvents({ url: config.redisUrl, logger })
+    : createMemoryIncidentEvents(logger);
+  const baseAgent = createAgent({
     store,
     policyEngine: new DefaultPolicyEngine(),
     telemetry: createAgentTelemetry(metrics, tracing.enabled ? tracing.tracer : null),
@@ -99,11 +117,15 @@ export async function createRuntime(
     },
     executionEnabled: config.executionEnabled,
   });
+  const agent = publishingIncidents(baseAgent, incidentEvents, logger);
 
   let closing: Promise<void> | null = null;
+  let shownConfig = publicConfig(config);
   return {
     config,
-    publicConfig: publicConfig(config),
+    get publicConfig() {
+      return shownConfig;
+    },
     version: VERSION,
     startedAt: Date.now(),
     logger,
@@ -114,9 +136,19 @@ export async function createRuntime(
     keyring,
     rateLimiter,
     license,
+    incidentEvents,
+    listeningOn(port) {
+      const derived = config.websocketUrl === defaultWebsocketUrl(config.host, config.port);
+      if (config.port === 0 && derived) {
+        shownConfig = publicConfig({
+          ...config,
+          websocketUrl: defaultWebsocketUrl(config.host, port),
+        });
+      }
+    },
     close() {
       closing ??= (async () => {
-        await Promise.allSettled([rateLimiter.close(), tracing.shutdown()]);
+        await Promise.allSettled([rateLimiter.close(), tracing.shutdown(), incidentEvents.close()]);
         await store.close();
       })();
       return closing;

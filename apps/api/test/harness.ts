@@ -3,19 +3,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@agent/config';
 import { createLogger } from '@agent/observability';
-import { createApp } from '../src/app.js';
+import { type AppOptions, createApp } from '../src/app.js';
 import { createRuntime, type Runtime } from '../src/runtime.js';
 
 export interface TestApi {
   runtime: Runtime;
   app: ReturnType<typeof createApp>['app'];
   routes: ReturnType<typeof createApp>['routes'];
+  websocket: ReturnType<typeof createApp>['websocket'];
   dir: string;
   close(): Promise<void>;
 }
 
 /** A real runtime (SQLite file in a temp dir, silent logs) and the app on top of it. */
-export async function createTestApi(env: Record<string, string> = {}): Promise<TestApi> {
+export async function createTestApi(
+  env: Record<string, string> = {},
+  appOptions: AppOptions = {},
+): Promise<TestApi> {
   const dir = mkdtempSync(join(tmpdir(), 'devops-agent-api-'));
   const config = loadConfig({
     env: { DB_PATH: join(dir, 'knowledge.db'), ...env },
@@ -25,11 +29,12 @@ export async function createTestApi(env: Record<string, string> = {}): Promise<T
   const runtime = await createRuntime(config, {
     logger: createLogger({ level: 'silent', format: 'json' }),
   });
-  const { app, routes } = createApp(runtime);
+  const { app, routes, websocket } = createApp(runtime, appOptions);
   return {
     runtime,
     app,
     routes,
+    websocket,
     dir,
     async close() {
       await runtime.close();

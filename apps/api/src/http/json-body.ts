@@ -61,7 +61,7 @@ export function jsonBody(options: { optional?: boolean } = {}): MiddlewareHandle
 }
 
 /** Counts bracket nesting outside strings in one pass, before JSON.parse recurses. */
-function depthExceeds(text: string, max: number): boolean {
+export function depthExceeds(text: string, max: number): boolean {
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {

@@ -14,6 +14,16 @@ export interface ServeOptions {
   onClose: () => Promise<void>;
   /** How long in-flight requests may take to finish on shutdown. */
   drainTimeoutMs?: number;
+  /** WebSocket upgrades (the API's `/api/ws`): attached once listening, drained on shutdown. */
+  websocket?: WebSocketAttachment;
+}
+
+export interface WebSocketAttachment {
+  inject(server: import('node:http').Server): void;
+  /** Refuse new work; close each connection once its in-flight work answered. */
+  drain(): void;
+  /** Drop every connection (when the drain timeout is over). */
+  terminate(): void;
 }
 
 export interface RunningServer {
@@ -38,17 +48,21 @@ export function startServer(options: ServeOptions): Promise<RunningServer> {
     http.keepAliveTimeout = 5_000;
 
     let stopping: Promise<void> | null = null;
+    options.websocket?.inject(http);
     const shutdown = () => {
       stopping ??= new Promise<void>((done) => {
-        const force = setTimeout(
-          () => http.closeAllConnections(),
-          options.drainTimeoutMs ?? 10_000,
-        );
+        const force = setTimeout(() => {
+          http.closeAllConnections();
+          options.websocket?.terminate();
+        }, options.drainTimeoutMs ?? 10_000);
         force.unref();
         http.close(() => {
           clearTimeout(force);
+          options.websocket?.terminate();
           options.onClose().finally(done);
         });
+        // Upgraded sockets keep close() open until they end.
+        options.websocket?.drain();
         // Idle keep-alive sockets would otherwise hold close() open.
         http.closeIdleConnections();
       });

@@ -1,0 +1,47 @@
+import {
+  type Agent,
+  ANONYMOUS,
+  type AnalysisResult,
+  type Principal,
+  toWireIncident,
+} from '@agent/core';
+import type { IncidentEvents, IncidentEventsLogger } from './incident-events.js';
+
+/**
+ * The agent, publishing every incident it records (HTTP, WebSocket and the
+ * legacy API all go through it). The event carries the incident as stored,
+ * read back after the request, so it says what `/api/incidents/{id}` says
+ * (occurrences included). Publishing happens after the answer and never
+ * fails or slows the request.
+ */
+export function publishingIncidents(
+  agent: Agent,
+  events: IncidentEvents,
+  logger?: IncidentEventsLogger,
+): Agent {
+  const publish = (result: AnalysisResult, principal: Principal | undefined) => {
+    const caller = principal ?? ANONYMOUS;
+    agent
+      .getIncident(result.incidentId, caller)
+      .then((stored) => events.publish({ tenant: stored.tenant, incident: toWireIncident(stored) }))
+      .catch((error: unknown) =>
+        logger?.warn(
+          { err: error, incident_id: result.incidentId },
+          'incident events: could not publish an incident',
+        ),
+      );
+  };
+  return {
+    ...agent,
+    async processLog(input) {
+      const result = await agent.processLog(input);
+      publish(result, input.principal);
+      return result;
+    },
+    async processLogStream(input) {
+      const result = await agent.processLogStream(input);
+      publish(result, input.principal);
+      return result;
+    },
+  };
+}
