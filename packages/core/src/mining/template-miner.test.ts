@@ -175,3 +175,16 @@ describe('TemplateMiner ids and state', () => {
     expect(JSON.parse(JSON.stringify(state))).toEqual(state);
   });
 });
+
+describe('TemplateMiner limits', () => {
+  it('keeps the number of groups bounded when every line is a new shape', () => {
+    const miner = new TemplateMiner();
+    let seed = 3;
+    const word = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 6).toString(36).replace(/\d/g, 'q');
+    };
+    for (let i = 0; i < 30_000; i++) miner.addId(`${word()} ${word()}`);
+    expect(miner.groups().length).toBeLessThanOrEqual(20_001);
+  }, 60_000);
+});

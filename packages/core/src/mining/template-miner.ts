@@ -80,7 +80,7 @@ interface CacheEntry {
 
 /** Distinct constant values one position must show before it becomes a variable. */
 const VARIABLE_AFTER = 4;
-/** Groups scanned per bucket (length + first token) before a full bucket folds new lines in. */
+/** Groups per bucket (length + anchor) before a full bucket folds new shapes in. */
 const BUCKET_LIMIT = 256;
 /** Groups in one miner; past it new shapes fold into the closest group of their bucket. */
 const MAX_GROUPS = 20_000;
@@ -265,17 +265,22 @@ export class TemplateMiner {
     this.#cached++;
   }
 
-  /** Finds or founds the group of a scanned message (a cache miss). */
+  /**
+   * Finds or founds the group of a scanned message (a cache miss). Groups are
+   * indexed by length and anchor: their first token without a <*>, with its
+   * position. A group matching the message has its anchor at one of the
+   * message's own constant tokens, so probing those finds every candidate.
+   */
   #place(s: Scanned): Cluster {
     const n = s.tokens.length;
     let best: Cluster | null = null;
     let bestWild = Number.POSITIVE_INFINITY;
-    const first = n > 0 ? (s.tokens[0] as string) : '';
-    const firstMask = n > 0 ? (s.masks[0] as string) : '';
-    const buckets = first === WILDCARD ? [first] : [first, firstMask, WILDCARD];
-    for (let b = 0; b < buckets.length; b++) {
-      if (b === 1 && (firstMask === WILDCARD || firstMask === first)) continue;
-      const list = this.#buckets.get(`${n}\u0001${buckets[b]}`);
+    let own: string | null = null;
+    for (let p = -1; p < n; p++) {
+      if (p >= 0 && (s.tokens[p] as string).includes(WILDCARD)) continue;
+      const key = bucketKey(n, p, p >= 0 ? (s.tokens[p] as string) : '');
+      if (p >= 0) own ??= key;
+      const list = this.#buckets.get(key);
       if (!list) continue;
       for (const c of list) {
         const wild = matches(c, s);
@@ -286,9 +291,17 @@ export class TemplateMiner {
       }
     }
     if (!best) {
-      const own = this.#buckets.get(`${n}\u0001${first}`);
-      if ((own && own.length >= BUCKET_LIMIT) || this.#groups >= MAX_GROUPS) {
-        best = this.#fold(s, own);
+      const bucket = this.#buckets.get(own ?? bucketKey(n, -1, ''));
+      if ((bucket && bucket.length >= BUCKET_LIMIT) || this.#groups >= MAX_GROUPS) {
+        best = this.#fold(s, bucket);
+        // Past MAX_GROUPS with nothing to fold into: one catch-all per length.
+        if (!best && this.#groups >= MAX_GROUPS) {
+          best = this.#create({
+            ...s,
+            tokens: s.tokens.map(() => WILDCARD),
+            masks: s.masks.map(() => WILDCARD),
+          });
+        }
       }
     }
     if (!best) best = this.#create(s);
@@ -314,6 +327,7 @@ export class TemplateMiner {
       }
     }
     if (!best) return null;
+    this.#unindex(best);
     best.tokens = best.tokens.slice();
     best.text = null;
     for (let i = 0; i < best.tokens.length; i++) {
@@ -322,6 +336,7 @@ export class TemplateMiner {
         best.masks[i] = WILDCARD;
       }
     }
+    this.#index(best);
     return best;
   }
 
@@ -352,7 +367,8 @@ export class TemplateMiner {
   }
 
   #index(c: Cluster): void {
-    c.bucket = `${c.tokens.length}\u0001${c.tokens[0] ?? ''}`;
+    const anchor = c.tokens.findIndex((t) => !t.includes(WILDCARD));
+    c.bucket = bucketKey(c.tokens.length, anchor, anchor >= 0 ? (c.tokens[anchor] as string) : '');
     let list = this.#buckets.get(c.bucket);
     if (!list) {
       list = [];
@@ -536,6 +552,10 @@ function keepsAnAnchor(c: Cluster, p: number): boolean {
     if (i !== p && !(c.tokens[i] as string).includes(WILDCARD)) return true;
   }
   return false;
+}
+
+function bucketKey(n: number, position: number, token: string): string {
+  return `${n}\u0001${position}\u0001${token}`;
 }
 
 function root(c: Cluster): Cluster {
