@@ -3,7 +3,13 @@ import { SEVERITIES, type Severity } from '../domain/types.js';
 import type { LogLevel, LogRecord } from '../ingest/log-record.js';
 import { mentionsFailure, mentionsRetry, mentionsSuccess } from './failure-words.js';
 import { SIGNATURES, type Signature } from './signature-catalog.js';
-import { type CatalogIndex, type CueMatch, indexCatalog, matchCues } from './signature-index.js';
+import {
+  type CatalogIndex,
+  type CueMatch,
+  indexCatalog,
+  matchCues,
+  UNAMBIGUOUS,
+} from './signature-index.js';
 
 export type { CueMatch };
 
@@ -52,9 +58,6 @@ const CATEGORY_SEVERITY: Readonly<Record<FailureCategory, Severity>> = {
   quota_exceeded: 'medium',
 };
 
-/** Cues this strong count even on INFO / DEBUG lines. */
-const UNAMBIGUOUS = 0.95;
-
 const FATAL_MARKER = /\b(?:FATAL|PANIC|EMERG(?:ENCY)?)\b|\[(?:emerg|alert|crit)\]|^F\d{4} /m;
 
 /** Signals of one record. Transient failures need the rest of the log: see `markTransient`. */
@@ -62,16 +65,14 @@ export function detectSignal(record: LogRecord, index: CatalogIndex): RecordSign
   const level = record.level ?? levelInText(record.text);
   const declaredHealthy = level === 'info' || level === 'debug';
   const lower = record.text.toLowerCase();
-  let matches = matchCues(record.text, index, lower);
   // A line the log itself calls routine counts a cue only when the cue is
   // unambiguous or the line says something failed: an INFO line listing
   // "retry on: timeout, connection reset" is configuration, while
   // "INFO gave up: worker entered FATAL state" is not.
-  if (declaredHealthy && matches.some((m) => m.weight < UNAMBIGUOUS)) {
-    if (!mentionsFailure(record.text, true, lower)) {
-      matches = matches.filter((m) => m.weight >= UNAMBIGUOUS);
-    }
-  }
+  const routine = declaredHealthy && !mentionsFailure(record.text, true, lower);
+  const matches = matchCues(record.text, (routine && index.unambiguous) || index, lower).filter(
+    (m) => !routine || m.weight >= UNAMBIGUOUS,
+  );
   const failing =
     matches.length > 0 ||
     level === 'error' ||

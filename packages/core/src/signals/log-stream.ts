@@ -37,8 +37,16 @@ export async function* streamRecords(
 function redactionCut(text: string): number {
   const lastNewline = text.lastIndexOf('\n');
   if (lastNewline === -1) return 0;
-  const begin = text.lastIndexOf('-----BEGIN ');
-  if (begin !== -1 && begin > text.length - KEY_BLOCK_CHARS) {
+  // The last key block start among the last KEY_BLOCK_CHARS characters.
+  let begin = -1;
+  for (
+    let at = text.indexOf('-----BEGIN ', Math.max(0, text.length - KEY_BLOCK_CHARS));
+    at !== -1;
+    at = text.indexOf('-----BEGIN ', at + 1)
+  ) {
+    begin = at;
+  }
+  if (begin !== -1) {
     const end = text.indexOf('-----END ', begin);
     if (end === -1 || text.indexOf('\n', end) === -1) {
       // Open block: everything before its line can go.
