@@ -188,3 +188,18 @@ describe('TemplateMiner limits', () => {
     expect(miner.groups().length).toBeLessThanOrEqual(20_001);
   }, 60_000);
 });
+
+describe('TemplateMiner masked positions', () => {
+  it('does not let a template of variables only take in words', () => {
+    const out = mine(['7044 5029 150882 240', 'ERROR IN CONTACTING RM.', '11 22 33 44']);
+    expect(out[0]?.id).toBe(out[2]?.id);
+    expect(out[1]?.id).not.toBe(out[0]?.id);
+    expect(out[1]?.template).toBe('ERROR IN CONTACTING RM.');
+  });
+
+  it('merges a word with a masked value at the same place (host name and address)', () => {
+    const out = mine(['lookup for 10.0.0.1 failed', 'lookup for localhost failed']);
+    expect(out[0]?.id).toBe(out[1]?.id);
+    expect(out[1]?.template).toBe('lookup for <*> failed');
+  });
+});

@@ -56,6 +56,13 @@ interface Cluster {
   tokens: string[];
   /** Per position: what the token becomes when the position turns variable. */
   masks: string[];
+  /**
+   * Per position: opened by a merge (the position proved variable), so a <*>
+   * there takes any token. A <*> that comes from masking takes only masked
+   * values: a template of variables only ("<*> <*> <*>") must not swallow
+   * every message of its length.
+   */
+  open: boolean[];
   count: number;
   /** Set once merged into another group (union-find). */
   parent: Cluster | null;
@@ -194,7 +201,14 @@ export class TemplateMiner {
     return {
       version: STATE_VERSION,
       data: {
-        groups: kept.map((c) => [c.id, c.tokens, c.masks, c.count, c.aliases]),
+        groups: kept.map((c) => [
+          c.id,
+          c.tokens,
+          c.masks,
+          c.count,
+          c.aliases,
+          c.open.flatMap((o, i) => (o ? [i] : [])),
+        ]),
       },
     };
   }
@@ -204,7 +218,7 @@ export class TemplateMiner {
     if (!Array.isArray(groups)) return;
     for (const g of groups) {
       if (!Array.isArray(g) || g.length < 4) continue;
-      const [id, tokens, masks, count, aliases] = g as unknown[];
+      const [id, tokens, masks, count, aliases, open] = g as unknown[];
       if (
         typeof id !== 'string' ||
         this.#byId.has(id) ||
@@ -217,7 +231,12 @@ export class TemplateMiner {
       ) {
         continue;
       }
-      const c = this.#found(id, tokens.slice(), masks.slice());
+      const opened = new Array<boolean>(tokens.length).fill(false);
+      if (Array.isArray(open)) {
+        for (const i of open)
+          if (Number.isInteger(i) && i >= 0 && i < tokens.length) opened[i] = true;
+      }
+      const c = this.#found(id, tokens.slice(), masks.slice(), opened);
       c.count = Math.max(0, Math.floor(count));
       if (isStringArray(aliases)) {
         for (const alias of aliases) {
@@ -301,6 +320,7 @@ export class TemplateMiner {
             tokens: s.tokens.map(() => WILDCARD),
             masks: s.masks.map(() => WILDCARD),
           });
+          best.open.fill(true);
         }
       }
     }
@@ -334,6 +354,7 @@ export class TemplateMiner {
       if (best.tokens[i] !== s.tokens[i] && best.tokens[i] !== WILDCARD) {
         best.tokens[i] = best.masks[i] === s.masks[i] ? (best.masks[i] as string) : WILDCARD;
         best.masks[i] = WILDCARD;
+        best.open[i] = best.tokens[i] === WILDCARD;
       }
     }
     this.#index(best);
@@ -343,16 +364,22 @@ export class TemplateMiner {
   #create(s: ScannedMessage): Cluster {
     let id = contentHash(s.tokens.join(' '));
     while (this.#byId.has(id)) id = contentHash(`${id}+`);
-    const c = this.#found(id, s.tokens.slice(), s.masks.slice());
+    const c = this.#found(
+      id,
+      s.tokens.slice(),
+      s.masks.slice(),
+      s.tokens.map(() => false),
+    );
     return root(c);
   }
 
-  #found(id: string, tokens: string[], masks: string[]): Cluster {
+  #found(id: string, tokens: string[], masks: string[], open: boolean[]): Cluster {
     const c: Cluster = {
       seq: this.#seq++,
       id,
       tokens,
       masks,
+      open,
       count: 0,
       parent: null,
       bucket: '',
@@ -398,7 +425,7 @@ export class TemplateMiner {
     }
     for (let p = 0; p < n; p++) {
       const value = c.tokens[p] as string;
-      if (value === WILDCARD) continue;
+      if (c.open[p]) continue;
       const key = familyKeyFrom(n, p, a, b, hashes);
       let f = this.#families.get(key);
       if (!f) {
@@ -415,10 +442,10 @@ export class TemplateMiner {
   #mergeFamily(key: string, p: number): void {
     const f = this.#families.get(key);
     if (!f) return;
-    // Members still alive, still constant at p and still in this family.
+    // Members still alive, not yet opened at p and still in this family.
     const live: Cluster[] = [];
     for (const m of f.members) {
-      if (m.parent || live.includes(m) || m.tokens[p] === WILDCARD) continue;
+      if (m.parent || live.includes(m) || m.open[p]) continue;
       if (familyKey(m.tokens.length, p, tokenHashes(m.tokens)) !== key) continue;
       live.push(m);
     }
@@ -437,6 +464,7 @@ export class TemplateMiner {
     survivor.tokens = survivor.tokens.slice();
     survivor.tokens[p] = generalized;
     survivor.masks[p] = WILDCARD;
+    survivor.open[p] = generalized === WILDCARD;
     survivor.text = null;
     for (let i = 1; i < live.length; i++) {
       const m = live[i] as Cluster;
@@ -576,8 +604,13 @@ function matches(c: Cluster, s: ScannedMessage): number {
   const n = c.tokens.length;
   for (let i = 0; i < n; i++) {
     const t = c.tokens[i] as string;
-    if (t === s.tokens[i]) continue;
-    if (t === WILDCARD || t === s.masks[i]) wild++;
+    const token = s.tokens[i] as string;
+    if (t === token) continue;
+    if (t === WILDCARD) {
+      // An opened position takes anything; a masked one only masked values.
+      if (!c.open[i] && !token.includes(WILDCARD)) return -1;
+      wild++;
+    } else if (t === s.masks[i]) wild++;
     else return -1;
   }
   return wild;
