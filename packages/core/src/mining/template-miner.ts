@@ -439,6 +439,27 @@ export class TemplateMiner {
     for (const [key, p] of pending) this.#mergeFamily(key, p);
   }
 
+  /** Takes a group out of its families (but the one at `except`, which is being merged). */
+  #deregister(c: Cluster, except: number): void {
+    const n = c.tokens.length;
+    const hashes = tokenHashes(c.tokens);
+    let a = 0;
+    let b = 0;
+    for (let i = 0; i < n; i++) {
+      a = (a + (hashes[2 * i] as number)) >>> 0;
+      b = (b ^ (hashes[2 * i + 1] as number)) >>> 0;
+    }
+    for (let q = 0; q < n; q++) {
+      if (q === except || c.open[q]) continue;
+      const key = familyKeyFrom(n, q, a, b, hashes);
+      const f = this.#families.get(key);
+      if (!f) continue;
+      const at = f.members.indexOf(c);
+      if (at >= 0) f.members.splice(at, 1);
+      if (f.members.length === 0) this.#families.delete(key);
+    }
+  }
+
   #mergeFamily(key: string, p: number): void {
     const f = this.#families.get(key);
     if (!f) return;
@@ -466,8 +487,10 @@ export class TemplateMiner {
     survivor.masks[p] = WILDCARD;
     survivor.open[p] = generalized === WILDCARD;
     survivor.text = null;
+    this.#deregister(survivor, p);
     for (let i = 1; i < live.length; i++) {
       const m = live[i] as Cluster;
+      this.#deregister(m, p);
       m.parent = survivor;
       survivor.count += m.count;
       survivor.aliases.push(m.id, ...m.aliases);
