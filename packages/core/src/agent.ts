@@ -7,6 +7,7 @@ import {
   type Page,
   type Principal,
   type ProcessLogInput,
+  type SimilarIncident,
   type StoredIncident,
   type Strategy,
 } from './domain/types.js';
@@ -22,7 +23,14 @@ import { planActions } from './pipeline/plan.js';
 import { PLUGIN_CATALOG, type PluginSpec } from './playbooks/plugin-catalog.js';
 import type { Actuator } from './ports/actuator.js';
 import { type Clock, systemClock } from './ports/clock.js';
-import type { IncidentQuery, KnowledgeStore, VoteDirection } from './ports/knowledge-store.js';
+import type {
+  ActionOutcome,
+  FeedbackRecord,
+  IncidentQuery,
+  KnowledgeStore,
+  LearnedPattern,
+  VoteDirection,
+} from './ports/knowledge-store.js';
 import type { LlmClient } from './ports/llm-client.js';
 import type { PolicyEngine } from './ports/policy-engine.js';
 import type { SecretStore } from './ports/secret-store.js';
@@ -52,6 +60,36 @@ export interface AgentOptions {
   /** Global stop: false makes every action `skipped`. */
   executionEnabled?: boolean;
   newId?: () => string;
+  /**
+   * A log whose tenant and signature match an incident seen less than this
+   * many seconds ago is one more occurrence of it, with no new actions
+   * (`DEDUP_WINDOW_SEC`). Default 0: off, every log is a new incident.
+   */
+  dedupWindowSec?: number;
+  /**
+   * The template miner's state is saved at most this often (and when the
+   * agent closes), not on every request. Default 5000 ms; 0 saves every time.
+   */
+  minerSaveIntervalMs?: number;
+}
+
+/** Operator feedback on an incident (`POST /api/incidents/{id}/feedback`). */
+export interface FeedbackInput {
+  incidentId: string;
+  /** The category the incident really was. */
+  category?: Category | undefined;
+  resolved?: boolean | undefined;
+  helpful?: boolean | undefined;
+  /** With `outcome`: the action (of this incident) whose result is reported. */
+  actionId?: string | undefined;
+  outcome?: ActionOutcome | undefined;
+  principal?: Principal | undefined;
+}
+
+export interface FeedbackResult {
+  incidentId: string;
+  /** True when a corrected category was kept as a learned pattern. */
+  learned: boolean;
 }
 
 export interface VoteResult {
@@ -59,6 +97,9 @@ export interface VoteResult {
   category: Category | null;
   up: number;
   down: number;
+  /** Reported outcomes of the plugin's actions in this category (feedback). */
+  successes: number;
+  failures: number;
   score: number;
 }
 
@@ -79,6 +120,10 @@ export interface Agent {
   }): Promise<VoteResult>;
   plugins(): readonly PluginSpec[];
   getIncident(incidentId: string, principal?: Principal): Promise<StoredIncident>;
+  /** Learns from what an operator says about an incident of their tenant. */
+  giveFeedback(input: FeedbackInput): Promise<FeedbackResult>;
+  /** Deletes incidents (and their actions) last seen more than `retentionDays` ago; audit stays. */
+  pruneIncidents(retentionDays: number): Promise<number>;
   listIncidents(
     query: Omit<IncidentQuery, 'tenant'>,
     principal?: Principal,
@@ -104,12 +149,40 @@ export function createAgent(options: AgentOptions = {}): Agent {
     target: options.reasoning?.target ?? 0.7,
   });
   const actuators = new Map((options.actuators ?? []).map((a) => [a.plugin, a]));
+  const dedupWindowSec = Math.max(0, options.dedupWindowSec ?? 0);
+  const minerSaveIntervalMs = Math.max(0, options.minerSaveIntervalMs ?? 5000);
 
   let miner: TemplateMiner | null = null;
   const loadMiner = async () => {
     miner ??= new TemplateMiner(await store.loadMinerState());
     return miner;
   };
+
+  // Saving the miner on every request serialised its whole state each time
+  // (the hot path of process_log). Its state is a cache of templates whose
+  // ids derive from their content, so losing the last few seconds of it to a
+  // crash costs nothing but a little re-learning: save at most once per
+  // interval, in the background, and once more on close.
+  let minerDirty = false;
+  let minerSavedAt = Number.NEGATIVE_INFINITY;
+  let minerSaving: Promise<void> | null = null;
+  function saveMiner(force: boolean): Promise<void> {
+    if (!miner || !minerDirty || minerSaving) return minerSaving ?? Promise.resolve();
+    const now = clock.monotonicMs();
+    if (!force && now - minerSavedAt < minerSaveIntervalMs) return Promise.resolve();
+    minerDirty = false;
+    minerSavedAt = now;
+    minerSaving = store
+      .saveMinerState(miner.exportState())
+      .catch(() => {
+        // The store is unavailable; keep the changes for the next attempt.
+        minerDirty = true;
+      })
+      .finally(() => {
+        minerSaving = null;
+      });
+    return minerSaving;
+  }
 
   /** Mode and principal rules every request obeys before any work is done. */
   function admit(input: Omit<ProcessLogInput, 'log'>) {
@@ -160,16 +233,19 @@ export function createAgent(options: AgentOptions = {}): Agent {
     const strategy: Strategy =
       input.llmConfig?.strategy ?? (reasoning.enableReflection ? 'reflective' : 'classic');
     const context = input.context ?? {};
-    const activeMiner = await loadMiner();
     const found = await telemetry.stage('signal', async () => analysis.finish());
     const { signals, hypotheses } = found;
     const provisionalSignature = found.signature(hypotheses[0]?.category ?? 'none');
-    const similar = await telemetry.stage('recall', () =>
-      store.findSimilar({ tenant: principal.tenant, signature: provisionalSignature, limit: 5 }),
+    const recalled = await telemetry.stage('recall', () =>
+      store.findSimilar({
+        tenant: principal.tenant,
+        signature: provisionalSignature,
+        limit: SIMILAR_LIMIT + 1,
+      }),
     );
     const outcome = await telemetry.stage('reason', async () =>
       runReasoning(
-        { signals, hypotheses, similar },
+        { signals, hypotheses, similar: recalled.slice(0, SIMILAR_LIMIT) },
         {
           strategy,
           maxCycles: reasoning.maxCycles,
@@ -178,75 +254,134 @@ export function createAgent(options: AgentOptions = {}): Agent {
         },
       ),
     );
-    const category = outcome.category;
-    const evidence = found.evidence(category);
+    // The signature is that of what the log shows (observed category and its
+    // failing templates), so a corrected incident, its learned pattern and
+    // every later log that looks the same share it.
+    const observed = outcome.category;
+    const signature = found.signature(observed);
+    const [pattern, similarAll] = await telemetry.stage('recall', () =>
+      Promise.all([
+        store.findLearnedPattern(principal.tenant, signature),
+        signature === provisionalSignature
+          ? recalled
+          : store.findSimilar({ tenant: principal.tenant, signature, limit: SIMILAR_LIMIT + 1 }),
+      ]),
+    );
+    const learned = pattern !== null && pattern.category !== observed ? pattern : null;
+    const category = learned ? learned.category : observed;
+    const confidence = learned
+      ? Math.max(outcome.confidence, LEARNED_CONFIDENCE)
+      : outcome.confidence;
+    const trace = input.includeTrace === false ? [] : outcome.trace;
+    if (learned) {
+      const step = {
+        cycle: outcome.cycles,
+        phase: 'decide' as const,
+        message: `learned pattern from incident ${learned.sourceIncidentId ?? '(pruned)'}: operators corrected ${observed} to ${category} for this signature`,
+        score: confidence,
+      };
+      input.onTrace?.(step);
+      if (input.includeTrace !== false) trace.push(step);
+    }
+    const observedEvidence = found.evidence(category);
+    const evidence = learned
+      ? [learnedEvidence(learned, observed, observedEvidence), ...observedEvidence]
+      : observedEvidence;
     const severity = found.severity(category);
     const summary = summarize(category, evidence);
-    const rootCause = explainRootCause(
-      category,
-      evidence,
-      hypotheses.map((h) => h.category).filter((c) => explains(category, c)),
-    );
+    const rootCause = learned
+      ? `${explainRootCause(category, observedEvidence, [])} Learned from operator feedback on incident ${learned.sourceIncidentId ?? '(pruned)'}: the log alone points to ${observed}.`
+      : explainRootCause(
+          category,
+          evidence,
+          hypotheses.map((h) => h.category).filter((c) => explains(category, c)),
+        );
     const entities = found.entities.result(context);
 
-    const votes = await store.listVotes(category);
-    const steps = await telemetry.stage('plan', async () =>
-      planActions({ category, entities, summary, votes }),
-    );
-    const actions = await telemetry.stage('govern', () =>
-      governActions(
-        {
-          steps,
-          mode,
-          category,
-          confidence: outcome.confidence,
-          learned: false,
-          context,
-          principal,
-          executionEnabled,
-          newId,
-        },
-        { policyEngine, actuators },
-      ),
-    );
-
-    const incidentId = newId();
+    const newIncidentId = newId();
     const result: AnalysisResult = {
-      incidentId,
+      incidentId: newIncidentId,
       category,
       severity,
-      confidence: outcome.confidence,
+      confidence,
       summary,
       rootCause,
       evidence,
       templates: found.templates,
-      similarIncidents: similar,
-      actions,
+      similarIncidents: similarAll.slice(0, SIMILAR_LIMIT),
+      actions: [],
       reasoning: {
         strategy,
         cycles: outcome.cycles,
         score: outcome.score,
         target: reasoning.target,
-        trace: input.includeTrace === false ? [] : outcome.trace,
+        trace,
       },
       mode,
       durationMs: 0,
-      signature: found.signature(category),
+      signature,
+      occurrences: 1,
+      deduplicated: false,
     };
-    await telemetry.stage('record', async () => {
+    if (learned) {
+      result.learned = { fromIncidentId: learned.sourceIncidentId, observedCategory: observed };
+    }
+    const receivedAt = clock.now().toISOString();
+    result.durationMs = round(clock.monotonicMs() - started);
+
+    // Claim the incident before planning: a repeat within the window (decided
+    // atomically by the store, across replicas) plans and executes nothing.
+    const occurrence = await telemetry.stage('record', () =>
+      store.recordIncident(
+        {
+          incidentId: newIncidentId,
+          tenant: principal.tenant,
+          receivedAt,
+          lastSeenAt: receivedAt,
+          category,
+          severity,
+          signature,
+          occurrences: 1,
+          result,
+        },
+        dedupWindowSec,
+      ),
+    );
+    if (occurrence.deduplicated) {
+      result.incidentId = occurrence.incidentId;
+      result.occurrences = occurrence.occurrences;
+      result.deduplicated = true;
+      result.similarIncidents = withoutIncident(similarAll, occurrence.incidentId);
       result.durationMs = round(clock.monotonicMs() - started);
-      await store.saveIncident({
-        incidentId,
-        tenant: principal.tenant,
-        receivedAt: clock.now().toISOString(),
-        category,
-        severity,
-        signature: result.signature,
-        occurrences: 1,
-        result,
-      });
-      await store.saveMinerState(activeMiner.exportState());
-    });
+    } else {
+      result.similarIncidents = withoutIncident(similarAll, newIncidentId);
+      const votes = await store.listVotes(category);
+      const steps = await telemetry.stage('plan', async () =>
+        planActions({ category, entities, summary, votes }),
+      );
+      result.actions = await telemetry.stage('govern', () =>
+        governActions(
+          {
+            steps,
+            mode,
+            category,
+            confidence,
+            learned: learned !== null,
+            context,
+            principal,
+            executionEnabled,
+            newId,
+          },
+          { policyEngine, actuators },
+        ),
+      );
+      result.durationMs = round(clock.monotonicMs() - started);
+      if (result.actions.length > 0) {
+        await telemetry.stage('record', () => store.updateIncidentResult(newIncidentId, result));
+      }
+    }
+    minerDirty = true;
+    void saveMiner(false);
     telemetry.processed(result);
     return result;
   }
@@ -266,7 +401,18 @@ export function createAgent(options: AgentOptions = {}): Agent {
         category,
         tenant: principal.tenant,
       });
-      return { ...tally, score: round(wilsonLowerBound(tally.up, tally.down)) };
+      const successes = tally.successes ?? 0;
+      const failures = tally.failures ?? 0;
+      return {
+        plugin: tally.plugin,
+        category: tally.category,
+        up: tally.up,
+        down: tally.down,
+        successes,
+        failures,
+        // What ranking uses: votes and reported outcomes together.
+        score: round(wilsonLowerBound(tally.up + successes, tally.down + failures)),
+      };
     },
     plugins: () => PLUGIN_CATALOG,
     async getIncident(incidentId, principal = ANONYMOUS) {
@@ -274,11 +420,138 @@ export function createAgent(options: AgentOptions = {}): Agent {
       if (!found) throw new NotFoundError(`incident "${incidentId}" not found`);
       return found;
     },
+    giveFeedback,
+    async pruneIncidents(retentionDays) {
+      if (!(retentionDays > 0)) throw new ValidationError('retentionDays: must be positive');
+      const before = new Date(clock.now().getTime() - retentionDays * 86_400_000).toISOString();
+      return store.pruneIncidents(before);
+    },
     listIncidents: (query, principal = ANONYMOUS) =>
       store.listIncidents({ ...query, tenant: tenantScope(principal) }),
     store,
     reasoning,
-    close: () => store.close(),
+    async close() {
+      await saveMiner(true);
+      await store.close();
+    },
+  };
+
+  async function giveFeedback(input: FeedbackInput): Promise<FeedbackResult> {
+    const principal = input.principal ?? ANONYMOUS;
+    const given = [input.category, input.resolved, input.helpful, input.outcome].some(
+      (v) => v !== undefined,
+    );
+    if (!given) {
+      throw new ValidationError(
+        'body: give at least one of category, resolved, helpful or action_id with outcome',
+      );
+    }
+    if ((input.actionId === undefined) !== (input.outcome === undefined)) {
+      throw new ValidationError(
+        input.actionId === undefined
+          ? 'action_id: required with outcome (the action whose outcome is reported)'
+          : 'outcome: required with action_id ("success" or "failure")',
+      );
+    }
+    const incident = await store.getIncident(input.incidentId, tenantScope(principal));
+    if (!incident) throw new NotFoundError(`incident "${input.incidentId}" not found`);
+
+    const at = clock.now().toISOString();
+    const record: FeedbackRecord = {
+      incidentId: incident.incidentId,
+      tenant: incident.tenant,
+      resolved: input.resolved,
+      helpful: input.helpful,
+      audit: {
+        at,
+        actor: principal.keyId ?? principal.role,
+        tenant: incident.tenant,
+        event: 'incident.feedback',
+        subject: incident.incidentId,
+        decision: null,
+        reasons: [],
+        result: null,
+      },
+    };
+    const reasons = record.audit.reasons;
+    if (input.resolved !== undefined) reasons.push(`resolved: ${input.resolved}`);
+    if (input.helpful !== undefined) reasons.push(`helpful: ${input.helpful}`);
+
+    // What the incident was diagnosed as, before any learned pattern changed it.
+    const observed = incident.result.learned?.observedCategory ?? incident.category;
+    const current = incident.feedback?.correctedCategory ?? incident.category;
+    let learned = false;
+    if (input.category !== undefined) {
+      reasons.push(`category: ${current} -> ${input.category}`);
+      record.correctedCategory = input.category;
+      if (input.category !== current || input.category !== observed) {
+        record.pattern = {
+          id: newId(),
+          tenant: incident.tenant,
+          signature: incident.signature,
+          category: input.category,
+          sourceIncidentId: incident.incidentId,
+          createdAt: at,
+        } satisfies LearnedPattern;
+        learned = input.category !== current;
+      }
+    }
+    if (input.actionId !== undefined && input.outcome !== undefined) {
+      const action = incident.result.actions.find((a) => a.actionId === input.actionId);
+      if (!action) {
+        throw new NotFoundError(
+          `action "${input.actionId}" not found in incident "${incident.incidentId}"`,
+        );
+      }
+      record.outcome = {
+        plugin: action.plugin,
+        category: input.category ?? current,
+        outcome: input.outcome,
+      };
+      if (input.outcome === 'success') {
+        record.resolution = `${action.plugin}.${action.operation} succeeded`;
+      }
+      reasons.push(
+        `action ${action.actionId} (${action.plugin}.${action.operation}): ${input.outcome}`,
+      );
+    }
+    record.audit.result = learned ? 'learned' : 'recorded';
+    await store.recordFeedback(record);
+    return { incidentId: incident.incidentId, learned };
+  }
+}
+
+/** Similar incidents shown in a result and weighed by reasoning. */
+const SIMILAR_LIMIT = 5;
+
+/**
+ * Confidence of a category operators taught: they looked at this failure, so
+ * it is at least this sure, while `learned: true` still makes the default
+ * policy ask for approval before acting on it.
+ */
+const LEARNED_CONFIDENCE = 0.8;
+
+function withoutIncident(
+  similar: readonly SimilarIncident[],
+  incidentId: string,
+): SimilarIncident[] {
+  return similar.filter((s) => s.incidentId !== incidentId).slice(0, SIMILAR_LIMIT);
+}
+
+/** The evidence entry that says the category was learned, and from which incident. */
+function learnedEvidence(
+  pattern: LearnedPattern,
+  observed: Category,
+  evidence: readonly Evidence[],
+): Evidence {
+  const from = pattern.sourceIncidentId ?? '(pruned)';
+  return {
+    // The log line the observed diagnosis rests on, so `line` stays a line of this log.
+    line: evidence[0]?.line ?? 1,
+    text: `learned from incident ${from}: operators corrected ${observed} to ${pattern.category} for logs with this signature`,
+    category: pattern.category,
+    weight: 1,
+    learnedFrom: from,
   };
 }
 

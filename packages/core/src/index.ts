@@ -4,6 +4,8 @@
 export type {
   Agent,
   AgentOptions,
+  FeedbackInput,
+  FeedbackResult,
   ProcessLogStreamInput,
   ReasoningSettings,
   VoteResult,

@@ -25,6 +25,8 @@ export interface WireEvidence {
   text: string;
   category: Category;
   weight: number;
+  /** Only on evidence from a learned pattern: the incident whose feedback taught it. */
+  learned_from?: string;
 }
 
 export interface WireAction {
@@ -55,6 +57,7 @@ export interface WireResult {
     category: Category;
     seen_at: string;
     resolved: boolean | null;
+    resolution: string | null;
   }[];
   actions: WireAction[];
   reasoning: {
@@ -67,16 +70,30 @@ export interface WireResult {
   mode: Mode;
   duration_ms: number;
   signature: string;
+  occurrences: number;
+  deduplicated: boolean;
+  /** Present when the category came from a learned pattern. */
+  learned?: { from_incident_id: string | null; observed_category: Category };
 }
 
 export interface WireIncident extends WireResult {
   received_at: string;
+  last_seen_at: string;
   tenant: string;
   occurrences: number;
+  feedback: {
+    resolved: boolean | null;
+    resolution: string | null;
+    corrected_category: Category | null;
+    helpful: number;
+    unhelpful: number;
+  };
 }
 
 export function toWireEvidence(e: Evidence): WireEvidence {
-  return { line: e.line, text: e.text, category: e.category, weight: e.weight };
+  const wire: WireEvidence = { line: e.line, text: e.text, category: e.category, weight: e.weight };
+  if (e.learnedFrom !== undefined) wire.learned_from = e.learnedFrom;
+  return wire;
 }
 
 export function toWireTemplate(t: TemplateCount): WireResult['templates'][number] {
@@ -89,6 +106,7 @@ export function toWireSimilar(s: SimilarIncident): WireResult['similar_incidents
     category: s.category,
     seen_at: s.seenAt,
     resolved: s.resolved,
+    resolution: s.resolution ?? null,
   };
 }
 
@@ -116,7 +134,7 @@ export function toWireAction(a: PlannedAction): WireAction {
 }
 
 export function toWireResult(r: AnalysisResult): WireResult {
-  return {
+  const wire: WireResult = {
     incident_id: r.incidentId,
     category: r.category,
     severity: r.severity,
@@ -137,14 +155,35 @@ export function toWireResult(r: AnalysisResult): WireResult {
     mode: r.mode,
     duration_ms: r.durationMs,
     signature: r.signature,
+    occurrences: r.occurrences ?? 1,
+    deduplicated: r.deduplicated ?? false,
   };
+  if (r.learned !== undefined) {
+    wire.learned = {
+      from_incident_id: r.learned.fromIncidentId,
+      observed_category: r.learned.observedCategory,
+    };
+  }
+  return wire;
 }
 
 export function toWireIncident(i: StoredIncident): WireIncident {
+  const feedback = i.feedback;
   return {
     ...toWireResult(i.result),
+    // The stored incident, not the log that first opened it, is what repeats.
+    incident_id: i.incidentId,
+    deduplicated: false,
     received_at: i.receivedAt,
+    last_seen_at: i.lastSeenAt ?? i.receivedAt,
     tenant: i.tenant,
     occurrences: i.occurrences,
+    feedback: {
+      resolved: feedback?.resolved ?? null,
+      resolution: feedback?.resolution ?? null,
+      corrected_category: feedback?.correctedCategory ?? null,
+      helpful: feedback?.helpful ?? 0,
+      unhelpful: feedback?.unhelpful ?? 0,
+    },
   };
 }

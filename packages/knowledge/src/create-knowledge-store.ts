@@ -1,5 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { StoreUnavailableError, ValidationError } from '@agent/core';
+import type Database from 'better-sqlite3';
 import { Kysely } from 'kysely';
 import { type MigrationReport, migrateToLatest } from './migrate-to-latest.js';
 import { createPostgresDialect, createPostgresPool } from './postgres-dialect.js';
@@ -40,7 +41,7 @@ export async function createKnowledgeStore(
     await opened.db.destroy().catch(() => undefined);
     throw toStoreError(error, 'knowledge store: migrate');
   }
-  return new SqlKnowledgeStore(opened.db, opened.dialect);
+  return new SqlKnowledgeStore(opened.db, opened.dialect, { sqlite: opened.sqlite });
 }
 
 /**
@@ -63,6 +64,8 @@ interface OpenedDatabase {
   dialect: SqlDialectName;
   /** The SQLite file's real path: migrations of one file are queued within the process. */
   sqliteFile?: string | undefined;
+  /** The SQLite connection under `db`. */
+  sqlite?: Database.Database | undefined;
 }
 
 function openDatabase(options: KnowledgeStoreOptions): OpenedDatabase {
@@ -98,6 +101,7 @@ function openDatabase(options: KnowledgeStoreOptions): OpenedDatabase {
       db: new Kysely<KnowledgeDatabase>({ dialect: createSqliteDialect(database) }),
       dialect: 'sqlite',
       sqliteFile,
+      sqlite: database,
     };
   } catch (error) {
     // Whatever stops the file opening means the store is not there: a

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * Row types of the tables this package reads and writes, as Kysely sees them.
  * They describe the schema the migrations build; the migrations themselves
@@ -16,6 +18,37 @@ export interface IncidentsTable {
   occurrences: number;
   /** The full AnalysisResult as JSON. */
   result_json: string;
+  /** ISO-8601; null only in rows written before migration 003 backfilled it. */
+  last_seen_at: string | null;
+  /** tenant + signature while the incident may absorb repeats (unique); else null. */
+  dedup_key: string | null;
+  /** 1 / 0 from feedback; null when nobody said. */
+  resolved: number | null;
+  resolution: string | null;
+  corrected_category: string | null;
+  helpful: Generated<number>;
+  unhelpful: Generated<number>;
+}
+
+export interface LearnedPatternsTable {
+  id: string;
+  tenant: string;
+  signature: string;
+  category: string;
+  source_incident_id: string | null;
+  created_at: string;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  actor: string;
+  tenant: string | null;
+  event: string;
+  subject: string | null;
+  decision: string | null;
+  reasons_json: string | null;
+  result: string | null;
 }
 
 export interface PluginVotesTable {
@@ -24,6 +57,8 @@ export interface PluginVotesTable {
   category: string;
   up: number;
   down: number;
+  successes: Generated<number>;
+  failures: Generated<number>;
 }
 
 export interface MinerStateTable {
@@ -37,6 +72,8 @@ export interface KnowledgeDatabase {
   incidents: IncidentsTable;
   plugin_votes: PluginVotesTable;
   miner_state: MinerStateTable;
+  learned_patterns: LearnedPatternsTable;
+  audit_log: AuditLogTable;
 }
 
 export type SqlDialectName = 'sqlite' | 'postgres';

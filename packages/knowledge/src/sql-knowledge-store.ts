@@ -1,10 +1,14 @@
 import {
   type AnalysisResult,
+  type AuditEntry,
   type Category,
   decodeCursor,
   encodeCursor,
+  type FeedbackRecord,
+  type IncidentOccurrence,
   type IncidentQuery,
   type KnowledgeStore,
+  type LearnedPattern,
   type MinerState,
   type Page,
   type Severity,
@@ -16,7 +20,8 @@ import {
   type VoteInput,
   type VoteTally,
 } from '@agent/core';
-import { type Kysely, type Selectable, sql } from 'kysely';
+import type Database from 'better-sqlite3';
+import { type CompiledQuery, type Insertable, type Kysely, type Selectable, sql } from 'kysely';
 import type { IncidentsTable, KnowledgeDatabase, SqlDialectName } from './schema.js';
 import { toStoreError } from './store-errors.js';
 
@@ -26,11 +31,14 @@ const MINER_STATE_ID = 'template-miner';
 /** plugin_votes.category for a vote that applies whatever the category. */
 const ANY_CATEGORY = '';
 
+/** Rows deleted per statement by retention, so a large prune never holds the write lock long. */
+const PRUNE_BATCH = 500;
+
 /**
  * The KnowledgeStore on Kysely, one implementation for SQLite and PostgreSQL.
- * Every query is a single statement, so nothing here needs a transaction and
+ * Every operation is a single statement (feedback: one transaction), so
  * concurrent writers (other requests, other replicas) cannot interleave
- * inside one operation.
+ * inside one operation; counters add inside the database.
  *
  * Build it with `createKnowledgeStore()`, which opens the database and
  * migrates it; the constructor takes a Kysely instance whose schema is
@@ -39,11 +47,23 @@ const ANY_CATEGORY = '';
 export class SqlKnowledgeStore implements KnowledgeStore {
   readonly dialect: SqlDialectName;
   readonly #db: Kysely<KnowledgeDatabase>;
+  /** SQLite only: the connection under `#db`, for transactions run without an await inside. */
+  readonly #sqlite: Database.Database | undefined;
+  readonly #statements = new Map<string, Database.Statement>();
   #closing: Promise<void> | null = null;
 
-  constructor(db: Kysely<KnowledgeDatabase>, dialect: SqlDialectName) {
+  /**
+   * `options.sqlite` is the better-sqlite3 connection the Kysely instance
+   * uses; with it, multi-statement writes run as one synchronous transaction.
+   */
+  constructor(
+    db: Kysely<KnowledgeDatabase>,
+    dialect: SqlDialectName,
+    options: { sqlite?: Database.Database | undefined } = {},
+  ) {
     this.#db = db;
     this.dialect = dialect;
+    this.#sqlite = options.sqlite;
   }
 
   async saveIncident(incident: StoredIncident): Promise<void> {
@@ -63,10 +83,82 @@ export class SqlKnowledgeStore implements KnowledgeStore {
             signature: eb.ref('excluded.signature'),
             occurrences: eb.ref('excluded.occurrences'),
             result_json: eb.ref('excluded.result_json'),
+            last_seen_at: eb.ref('excluded.last_seen_at'),
+            resolved: eb.ref('excluded.resolved'),
+            resolution: eb.ref('excluded.resolution'),
+            corrected_category: eb.ref('excluded.corrected_category'),
+            helpful: eb.ref('excluded.helpful'),
+            unhelpful: eb.ref('excluded.unhelpful'),
           })),
         )
         .execute();
     });
+  }
+
+  async recordIncident(
+    incident: StoredIncident,
+    dedupWindowSec: number,
+  ): Promise<IncidentOccurrence> {
+    const row = toRow(incident);
+    if (!(dedupWindowSec > 0)) {
+      await this.#run('recordIncident', (db) => db.insertInto('incidents').values(row).execute());
+      return { incidentId: incident.incidentId, occurrences: row.occurrences, deduplicated: false };
+    }
+    const seenAt = row.last_seen_at as string;
+    const key = dedupKey(incident.tenant, incident.signature);
+    const cutoff = new Date(Date.parse(seenAt) - dedupWindowSec * 1000).toISOString();
+    return this.#run('recordIncident', async (db) => {
+      // One statement decides "new or repeat": the unique dedup_key makes a
+      // concurrent insert of the same tenant and signature (any replica) wait
+      // and then take the update branch, which only counts a repeat while the
+      // open incident is inside the window.
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const claimed = await db
+          .insertInto('incidents')
+          .values({ ...row, dedup_key: key })
+          .onConflict((conflict) =>
+            conflict
+              .column('dedup_key')
+              .doUpdateSet((eb) => ({
+                occurrences: eb('incidents.occurrences', '+', 1),
+                last_seen_at: sql<string>`case when ${eb.ref('excluded.last_seen_at')} > ${eb.ref('incidents.last_seen_at')} then ${eb.ref('excluded.last_seen_at')} else ${eb.ref('incidents.last_seen_at')} end`,
+              }))
+              .where('incidents.last_seen_at', '>', cutoff),
+          )
+          .returning(['incident_id', 'occurrences'])
+          .executeTakeFirst();
+        if (claimed !== undefined) {
+          return {
+            incidentId: claimed.incident_id,
+            occurrences: Number(claimed.occurrences),
+            deduplicated: claimed.incident_id !== incident.incidentId,
+          };
+        }
+        // The key belongs to an incident outside the window: close it (only
+        // if still stale) and try again; a replica racing here either opens
+        // the new incident or counts a repeat of the one that did.
+        await db
+          .updateTable('incidents')
+          .set({ dedup_key: null })
+          .where('dedup_key', '=', key)
+          .where('last_seen_at', '<=', cutoff)
+          .execute();
+      }
+      // Unreachable unless clocks disagree wildly; never lose the incident.
+      await db.insertInto('incidents').values(row).execute();
+      return { incidentId: incident.incidentId, occurrences: row.occurrences, deduplicated: false };
+    });
+  }
+
+  async updateIncidentResult(incidentId: string, result: AnalysisResult): Promise<void> {
+    const resultJson = JSON.stringify(result);
+    await this.#run('updateIncidentResult', (db) =>
+      db
+        .updateTable('incidents')
+        .set({ result_json: resultJson })
+        .where('incident_id', '=', incidentId)
+        .execute(),
+    );
   }
 
   async getIncident(incidentId: string, tenant: string | null): Promise<StoredIncident | null> {
@@ -132,7 +224,15 @@ export class SqlKnowledgeStore implements KnowledgeStore {
     const rows = await this.#run('findSimilar', (db) =>
       db
         .selectFrom('incidents')
-        .select(['incident_id', 'category', 'received_at'])
+        .select([
+          'incident_id',
+          'category',
+          'corrected_category',
+          'received_at',
+          'last_seen_at',
+          'resolved',
+          'resolution',
+        ])
         .where('tenant', '=', query.tenant)
         .where('signature', '=', query.signature)
         .$if(query.excludeIncidentId !== undefined, (q) =>
@@ -145,11 +245,125 @@ export class SqlKnowledgeStore implements KnowledgeStore {
     );
     return rows.map((row) => ({
       incidentId: row.incident_id,
-      category: row.category as Category,
-      seenAt: row.received_at,
-      // Resolution comes from feedback, which this store does not keep yet.
-      resolved: null,
+      category: (row.corrected_category ?? row.category) as Category,
+      seenAt: row.last_seen_at ?? row.received_at,
+      resolved: row.resolved === null ? null : Number(row.resolved) === 1,
+      resolution: row.resolution,
     }));
+  }
+
+  async findLearnedPattern(tenant: string, signature: string): Promise<LearnedPattern | null> {
+    const row = await this.#run('findLearnedPattern', (db) =>
+      db
+        .selectFrom('learned_patterns')
+        .selectAll()
+        .where('tenant', '=', tenant)
+        .where('signature', '=', signature)
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst(),
+    );
+    if (row === undefined) return null;
+    return {
+      id: row.id,
+      tenant: row.tenant,
+      signature: row.signature,
+      category: row.category as Category,
+      sourceIncidentId: row.source_incident_id,
+      createdAt: row.created_at,
+    };
+  }
+
+  async recordFeedback(feedback: FeedbackRecord): Promise<void> {
+    const db = this.#db;
+    const queries: CompiledQuery[] = [
+      db
+        .updateTable('incidents')
+        .set((eb) => ({
+          resolved:
+            feedback.resolved === undefined ? eb.ref('resolved') : feedback.resolved ? 1 : 0,
+          resolution:
+            feedback.resolution === undefined ? eb.ref('resolution') : feedback.resolution,
+          corrected_category:
+            feedback.correctedCategory === undefined
+              ? eb.ref('corrected_category')
+              : feedback.correctedCategory,
+          helpful: eb('helpful', '+', feedback.helpful === true ? 1 : 0),
+          unhelpful: eb('unhelpful', '+', feedback.helpful === false ? 1 : 0),
+        }))
+        .where('incident_id', '=', feedback.incidentId)
+        .compile(),
+    ];
+    if (feedback.pattern !== undefined) {
+      const p = feedback.pattern;
+      queries.push(
+        db
+          .insertInto('learned_patterns')
+          .values({
+            id: p.id,
+            tenant: p.tenant,
+            signature: p.signature,
+            category: p.category,
+            source_incident_id: p.sourceIncidentId,
+            created_at: p.createdAt,
+          })
+          .compile(),
+      );
+    }
+    if (feedback.outcome !== undefined) {
+      const success = feedback.outcome.outcome === 'success' ? 1 : 0;
+      queries.push(
+        db
+          .insertInto('plugin_votes')
+          .values({
+            plugin: feedback.outcome.plugin,
+            category: feedback.outcome.category,
+            up: 0,
+            down: 0,
+            successes: success,
+            failures: 1 - success,
+          })
+          .onConflict((conflict) =>
+            conflict.columns(['plugin', 'category']).doUpdateSet((eb) => ({
+              successes: eb('plugin_votes.successes', '+', eb.ref('excluded.successes')),
+              failures: eb('plugin_votes.failures', '+', eb.ref('excluded.failures')),
+            })),
+          )
+          .compile(),
+      );
+    }
+    queries.push(auditInsert(db, feedback.audit).compile());
+    await this.#run('recordFeedback', () => this.#transaction(queries));
+  }
+
+  async appendAudit(entry: AuditEntry): Promise<void> {
+    await this.#run('appendAudit', (db) => auditInsert(db, entry).execute());
+  }
+
+  async pruneIncidents(before: string): Promise<number> {
+    return this.#run('pruneIncidents', async (db) => {
+      let pruned = 0;
+      for (;;) {
+        // Actions go with their incident (ON DELETE CASCADE); learned
+        // patterns stay and lose the reference; the audit log is untouched.
+        const result = await db
+          .deleteFrom('incidents')
+          .where(
+            'incident_id',
+            'in',
+            db
+              .selectFrom('incidents')
+              .select('incident_id')
+              .where('last_seen_at', '<', before)
+              .limit(PRUNE_BATCH),
+          )
+          .executeTakeFirst();
+        const deleted = Number(result.numDeletedRows);
+        pruned += deleted;
+        if (deleted < PRUNE_BATCH) return pruned;
+      }
+    });
   }
 
   async recordVote(vote: VoteInput): Promise<VoteTally> {
@@ -167,7 +381,7 @@ export class SqlKnowledgeStore implements KnowledgeStore {
             down: eb('plugin_votes.down', '+', eb.ref('excluded.down')),
           })),
         )
-        .returning(['plugin', 'category', 'up', 'down'])
+        .returning(['plugin', 'category', 'up', 'down', 'successes', 'failures'])
         .executeTakeFirstOrThrow(),
     );
     return toTally(row);
@@ -178,7 +392,7 @@ export class SqlKnowledgeStore implements KnowledgeStore {
     const rows = await this.#run('listVotes', (db) =>
       db
         .selectFrom('plugin_votes')
-        .select(['plugin', 'category', 'up', 'down'])
+        .select(['plugin', 'category', 'up', 'down', 'successes', 'failures'])
         .where('category', 'in', categories)
         .orderBy('plugin')
         .orderBy('category')
@@ -244,6 +458,37 @@ export class SqlKnowledgeStore implements KnowledgeStore {
     return this.#closing;
   }
 
+  /**
+   * Runs statements as one transaction. On SQLite it runs synchronously on
+   * the connection, with no await inside: a Kysely transaction would hold the
+   * file's write lock across awaits, and another connection of this process
+   * waiting on busy_timeout blocks the event loop that would release it.
+   */
+  async #transaction(queries: readonly CompiledQuery[]): Promise<void> {
+    const sqlite = this.#sqlite;
+    if (sqlite !== undefined) {
+      sqlite
+        .transaction(() => {
+          for (const query of queries) this.#statement(query.sql).run(...query.parameters);
+        })
+        .immediate();
+      return;
+    }
+    await this.#db.transaction().execute(async (trx) => {
+      for (const query of queries) await trx.executeQuery(query);
+    });
+  }
+
+  /** A prepared statement, kept for the life of the store (SQLite only). */
+  #statement(text: string): Database.Statement {
+    let statement = this.#statements.get(text);
+    if (statement === undefined) {
+      statement = (this.#sqlite as Database.Database).prepare(text);
+      this.#statements.set(text, statement);
+    }
+    return statement;
+  }
+
   /** Runs one operation, turning driver errors into domain errors. */
   async #run<T>(
     operation: string,
@@ -260,7 +505,10 @@ export class SqlKnowledgeStore implements KnowledgeStore {
   }
 }
 
-function toRow(incident: StoredIncident): Selectable<IncidentsTable> {
+type IncidentRow = Insertable<IncidentsTable> & { occurrences: number; last_seen_at: string };
+
+function toRow(incident: StoredIncident): IncidentRow {
+  const feedback = incident.feedback;
   return {
     incident_id: incident.incidentId,
     tenant: incident.tenant,
@@ -270,6 +518,12 @@ function toRow(incident: StoredIncident): Selectable<IncidentsTable> {
     signature: incident.signature,
     occurrences: incident.occurrences,
     result_json: JSON.stringify(incident.result),
+    last_seen_at: incident.lastSeenAt ?? incident.receivedAt,
+    resolved: feedback?.resolved == null ? null : feedback.resolved ? 1 : 0,
+    resolution: feedback?.resolution ?? null,
+    corrected_category: feedback?.correctedCategory ?? null,
+    helpful: feedback?.helpful ?? 0,
+    unhelpful: feedback?.unhelpful ?? 0,
   };
 }
 
@@ -283,14 +537,49 @@ function fromRow(row: Selectable<IncidentsTable>): StoredIncident {
     signature: row.signature,
     occurrences: Number(row.occurrences),
     result: JSON.parse(row.result_json) as AnalysisResult,
+    lastSeenAt: row.last_seen_at ?? row.received_at,
+    feedback: {
+      resolved: row.resolved === null ? null : Number(row.resolved) === 1,
+      resolution: row.resolution,
+      correctedCategory: row.corrected_category as Category | null,
+      helpful: Number(row.helpful),
+      unhelpful: Number(row.unhelpful),
+    },
   };
 }
 
-function toTally(row: { plugin: string; category: string; up: number; down: number }): VoteTally {
+function toTally(row: {
+  plugin: string;
+  category: string;
+  up: number;
+  down: number;
+  successes: number;
+  failures: number;
+}): VoteTally {
   return {
     plugin: row.plugin,
     category: row.category === ANY_CATEGORY ? null : (row.category as Category),
     up: Number(row.up),
     down: Number(row.down),
+    successes: Number(row.successes),
+    failures: Number(row.failures),
   };
+}
+
+/** The key of an incident that may still absorb repeats: tenant and signature. */
+function dedupKey(tenant: string, signature: string): string {
+  return `${tenant}\n${signature}`;
+}
+
+function auditInsert(db: Kysely<KnowledgeDatabase>, entry: AuditEntry) {
+  return db.insertInto('audit_log').values({
+    at: entry.at,
+    actor: entry.actor,
+    tenant: entry.tenant,
+    event: entry.event,
+    subject: entry.subject,
+    decision: entry.decision,
+    reasons_json: JSON.stringify(entry.reasons),
+    result: entry.result,
+  });
 }

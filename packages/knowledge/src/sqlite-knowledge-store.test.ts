@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AgentError, StoreUnavailableError } from '@agent/core';
 import Database from 'better-sqlite3';
-import { Kysely } from 'kysely';
+import { Kysely, Migrator } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createKnowledgeStore, runMigrations } from './create-knowledge-store.js';
+import { inMemoryMigrationProvider } from './migrations/migration-provider.js';
 import type { KnowledgeDatabase } from './schema.js';
 import { SqlKnowledgeStore } from './sql-knowledge-store.js';
 import { createSqliteDialect, openSqliteDatabase } from './sqlite-dialect.js';
@@ -199,6 +200,113 @@ describe('SQLite store specifics', () => {
       expect(database.prepare('select source_incident_id from learned_patterns').get()).toEqual({
         source_incident_id: null,
       });
+    } finally {
+      database.close();
+    }
+  });
+
+  it('migration 003 keeps incidents stored before it, seen when they were received', async () => {
+    const dbPath = join(await tempDir(), 'agent.db');
+    const old = new Kysely<KnowledgeDatabase>({
+      dialect: createSqliteDialect(openSqliteDatabase({ dbPath })),
+    });
+    const migrated = await new Migrator({
+      db: old,
+      provider: inMemoryMigrationProvider,
+    }).migrateTo('2026_11_26_002_learning_and_governance');
+    expect(migrated.error).toBeUndefined();
+    const incident = makeIncident({ incidentId: 'before-003', tenant: 'acme' });
+    await old
+      .insertInto('incidents')
+      .values({
+        incident_id: incident.incidentId,
+        tenant: incident.tenant,
+        received_at: incident.receivedAt,
+        category: incident.category,
+        severity: incident.severity,
+        signature: incident.signature,
+        occurrences: 1,
+        result_json: JSON.stringify(incident.result),
+      } as never)
+      .execute();
+    await old.destroy();
+
+    const store = await createKnowledgeStore({ dbPath });
+    try {
+      expect(await store.getIncident('before-003', 'acme')).toEqual(incident);
+      expect(
+        await store.recordIncident(makeIncident({ incidentId: 'repeat', tenant: 'acme' }), 60),
+      ).toMatchObject({ deduplicated: false });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('writes feedback and its audit entry in one transaction', async () => {
+    const dbPath = join(await tempDir(), 'agent.db');
+    const store = await createKnowledgeStore({ dbPath });
+    await store.saveIncident(makeIncident({ incidentId: 'inc', tenant: 'acme' }));
+    await store.recordFeedback({
+      incidentId: 'inc',
+      tenant: 'acme',
+      helpful: true,
+      audit: {
+        at: '2026-11-26T12:00:00.000Z',
+        actor: 'k1',
+        tenant: 'acme',
+        event: 'incident.feedback',
+        subject: 'inc',
+        decision: null,
+        reasons: ['helpful: true'],
+        result: 'recorded',
+      },
+    });
+    // A pattern whose id is taken makes the whole feedback fail: nothing of it stays.
+    const pattern = {
+      id: 'dup',
+      tenant: 'acme',
+      signature: 's',
+      category: 'oom' as const,
+      sourceIncidentId: 'inc',
+      createdAt: '2026-11-26T12:00:00.000Z',
+    };
+    const audit = {
+      at: '2026-11-26T12:00:01.000Z',
+      actor: 'k1',
+      tenant: 'acme',
+      event: 'incident.feedback',
+      subject: 'inc',
+      decision: null,
+      reasons: [],
+      result: 'learned',
+    };
+    await store.recordFeedback({ incidentId: 'inc', tenant: 'acme', pattern, audit });
+    await expect(
+      store.recordFeedback({ incidentId: 'inc', tenant: 'acme', helpful: true, pattern, audit }),
+    ).rejects.toThrow(AgentError);
+    await store.close();
+
+    const database = new Database(dbPath, { readonly: true });
+    try {
+      expect(database.prepare('select helpful from incidents').get()).toEqual({ helpful: 1 });
+      expect(
+        database.prepare('select actor, event, subject, reasons_json, result from audit_log').all(),
+      ).toEqual([
+        {
+          actor: 'k1',
+          event: 'incident.feedback',
+          subject: 'inc',
+          reasons_json: '["helpful: true"]',
+          result: 'recorded',
+        },
+        {
+          actor: 'k1',
+          event: 'incident.feedback',
+          subject: 'inc',
+          reasons_json: '[]',
+          result: 'learned',
+        },
+      ]);
     } finally {
       database.close();
     }

@@ -123,7 +123,14 @@ describe('SQLite shared by several processes', () => {
     const store = await createKnowledgeStore({ dbPath });
     try {
       expect(await store.listVotes('oom')).toEqual([
-        { plugin: 'restart', category: 'oom', up: modes.length * votesEach, down: 0 },
+        {
+          plugin: 'restart',
+          category: 'oom',
+          up: modes.length * votesEach,
+          down: 0,
+          successes: 0,
+          failures: 0,
+        },
       ]);
     } finally {
       await store.close();

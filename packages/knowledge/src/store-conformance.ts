@@ -1,6 +1,8 @@
 import {
   type AnalysisResult,
+  type AuditEntry,
   type Category,
+  type FeedbackRecord,
   type KnowledgeStore,
   type Severity,
   type StoredIncident,
@@ -240,8 +242,15 @@ export function describeKnowledgeStoreConformance(target: ConformanceTarget): vo
           category: 'timeout',
           seenAt: '2026-11-21T00:00:00.000Z',
           resolved: null,
+          resolution: null,
         },
-        { incidentId: 'old', category: 'oom', seenAt: '2026-11-20T00:00:00.000Z', resolved: null },
+        {
+          incidentId: 'old',
+          category: 'oom',
+          seenAt: '2026-11-20T00:00:00.000Z',
+          resolved: null,
+          resolution: null,
+        },
       ]);
       const limited = await store.findSimilar({ ...same, limit: 1 });
       expect(limited.map((s) => s.incidentId)).toEqual(['new']);
@@ -261,6 +270,8 @@ export function describeKnowledgeStoreConformance(target: ConformanceTarget): vo
           category: 'oom',
           up: 1,
           down: 0,
+          successes: 0,
+          failures: 0,
         });
         await store.recordVote({ ...vote, direction: 'up' });
         expect(await store.recordVote({ ...vote, direction: 'down' })).toEqual({
@@ -268,6 +279,8 @@ export function describeKnowledgeStoreConformance(target: ConformanceTarget): vo
           category: 'oom',
           up: 2,
           down: 1,
+          successes: 0,
+          failures: 0,
         });
       });
 
@@ -287,15 +300,15 @@ export function describeKnowledgeStoreConformance(target: ConformanceTarget): vo
         });
 
         expect(sorted(await store.listVotes('oom'))).toEqual([
-          { plugin: 'restart', category: null, up: 1, down: 0 },
-          { plugin: 'restart', category: 'oom', up: 0, down: 1 },
+          { plugin: 'restart', category: null, up: 1, down: 0, successes: 0, failures: 0 },
+          { plugin: 'restart', category: 'oom', up: 0, down: 1, successes: 0, failures: 0 },
         ]);
         expect(await store.listVotes(null)).toEqual([
-          { plugin: 'restart', category: null, up: 1, down: 0 },
+          { plugin: 'restart', category: null, up: 1, down: 0, successes: 0, failures: 0 },
         ]);
         expect(sorted(await store.listVotes('timeout'))).toEqual([
-          { plugin: 'restart', category: null, up: 1, down: 0 },
-          { plugin: 'scale', category: 'timeout', up: 1, down: 0 },
+          { plugin: 'restart', category: null, up: 1, down: 0, successes: 0, failures: 0 },
+          { plugin: 'scale', category: 'timeout', up: 1, down: 0, successes: 0, failures: 0 },
         ]);
       });
 
@@ -312,7 +325,7 @@ export function describeKnowledgeStoreConformance(target: ConformanceTarget): vo
           ),
         );
         expect(await store.listVotes('oom')).toEqual([
-          { plugin: 'restart', category: 'oom', up: 40, down: 10 },
+          { plugin: 'restart', category: 'oom', up: 40, down: 10, successes: 0, failures: 0 },
         ]);
         // Each vote saw its own increment: the returned totals are all distinct.
         const totals = results.map((t) => t.up + t.down).sort((a, b) => a - b);
@@ -340,6 +353,274 @@ export function describeKnowledgeStoreConformance(target: ConformanceTarget): vo
         await store.saveMinerState({ version: 7, data: ['x'] });
         expect(await peer.loadMinerState()).toEqual({ version: 7, data: ['x'] });
       });
+    });
+
+    describe('incident storms (recordIncident)', () => {
+      const at = (second: number) => new Date(Date.UTC(2026, 10, 26, 12, 0, second)).toISOString();
+      const storm = (incidentId: string, second: number, extra: Partial<StoredIncident> = {}) =>
+        makeIncident({
+          incidentId,
+          tenant: 'acme',
+          signature: 'sig-storm',
+          receivedAt: at(second),
+          ...extra,
+        });
+
+      it('stores the first, counts repeats within the window, opens a new one after it', async () => {
+        expect(await store.recordIncident(storm('first', 0), 60)).toEqual({
+          incidentId: 'first',
+          occurrences: 1,
+          deduplicated: false,
+        });
+        expect(await store.recordIncident(storm('second', 30), 60)).toEqual({
+          incidentId: 'first',
+          occurrences: 2,
+          deduplicated: true,
+        });
+        // The window slides with the last occurrence (second 30): 80 is inside it.
+        expect(await store.recordIncident(storm('third', 80), 60)).toEqual({
+          incidentId: 'first',
+          occurrences: 3,
+          deduplicated: true,
+        });
+        expect(await store.getIncident('second', 'acme')).toBeNull();
+        const first = await store.getIncident('first', 'acme');
+        expect(first?.occurrences).toBe(3);
+        expect(first?.lastSeenAt).toBe(at(80));
+        expect(first?.receivedAt).toBe(at(0));
+
+        // Quiet for longer than the window: a new incident.
+        expect(await store.recordIncident(storm('later', 59 + 80 + 2), 60)).toEqual({
+          incidentId: 'later',
+          occurrences: 1,
+          deduplicated: false,
+        });
+        expect(await store.recordIncident(storm('again', 59 + 80 + 3), 60)).toMatchObject({
+          incidentId: 'later',
+          deduplicated: true,
+        });
+        expect((await store.getIncident('first', 'acme'))?.occurrences).toBe(3);
+      });
+
+      it('keeps tenants and signatures apart, and never deduplicates with window 0', async () => {
+        await store.recordIncident(storm('a', 0), 300);
+        expect(
+          await store.recordIncident(storm('other-tenant', 1, { tenant: 'globex' }), 300),
+        ).toMatchObject({ incidentId: 'other-tenant', deduplicated: false });
+        expect(
+          await store.recordIncident(storm('other-sig', 1, { signature: 'sig-else' }), 300),
+        ).toMatchObject({ incidentId: 'other-sig', deduplicated: false });
+        expect(await store.recordIncident(storm('off', 2), 0)).toMatchObject({
+          incidentId: 'off',
+          deduplicated: false,
+        });
+        const page = await store.listIncidents({ tenant: 'acme', limit: 10 });
+        expect(page.items.map((i) => i.incidentId).sort()).toEqual(['a', 'off', 'other-sig']);
+      });
+
+      it('opens exactly one incident for 30 concurrent repeats (from two replicas where the store has them)', async () => {
+        const peer = await peerOrSelf();
+        const results = await Promise.all(
+          Array.from({ length: 30 }, (_, n) =>
+            (n % 2 === 0 ? store : peer).recordIncident(storm(`c-${n}`, 0), 300),
+          ),
+        );
+        const opened = results.filter((r) => !r.deduplicated);
+        expect(opened).toHaveLength(1);
+        const id = opened[0]?.incidentId;
+        expect(new Set(results.map((r) => r.incidentId))).toEqual(new Set([id]));
+        expect(results.map((r) => r.occurrences).sort((a, b) => a - b)).toEqual(
+          Array.from({ length: 30 }, (_, n) => n + 1),
+        );
+        expect((await store.getIncident(id as string, 'acme'))?.occurrences).toBe(30);
+      });
+
+      it('replaces the result of an incident without touching its occurrences', async () => {
+        await store.recordIncident(storm('r', 0), 300);
+        await store.recordIncident(storm('r2', 1), 300);
+        const incident = storm('r', 0);
+        await store.updateIncidentResult('r', { ...incident.result, summary: 'with actions' });
+        const found = await store.getIncident('r', 'acme');
+        expect(found?.result.summary).toBe('with actions');
+        expect(found?.occurrences).toBe(2);
+      });
+    });
+
+    describe('feedback', () => {
+      const feedback = (overrides: Partial<FeedbackRecord> = {}): FeedbackRecord => ({
+        incidentId: 'inc-f',
+        tenant: 'acme',
+        audit: audit('incident.feedback', 'inc-f'),
+        ...overrides,
+      });
+
+      beforeEach(async () => {
+        await store.saveIncident(
+          makeIncident({ incidentId: 'inc-f', tenant: 'acme', signature: 'sig-f' }),
+        );
+      });
+
+      it('keeps resolution and the corrected category, shown by recall', async () => {
+        await store.recordFeedback(
+          feedback({
+            resolved: true,
+            resolution: 'notify.send succeeded',
+            correctedCategory: 'timeout',
+          }),
+        );
+        const found = await store.getIncident('inc-f', 'acme');
+        expect(found?.feedback).toEqual({
+          resolved: true,
+          resolution: 'notify.send succeeded',
+          correctedCategory: 'timeout',
+          helpful: 0,
+          unhelpful: 0,
+        });
+        // Unrelated feedback later leaves what was said alone.
+        await store.recordFeedback(feedback({ helpful: true }));
+        expect((await store.getIncident('inc-f', 'acme'))?.feedback).toMatchObject({
+          resolved: true,
+          correctedCategory: 'timeout',
+          helpful: 1,
+        });
+        expect(await store.findSimilar({ tenant: 'acme', signature: 'sig-f', limit: 5 })).toEqual([
+          {
+            incidentId: 'inc-f',
+            category: 'timeout',
+            seenAt: '2026-11-26T12:00:00.000Z',
+            resolved: true,
+            resolution: 'notify.send succeeded',
+          },
+        ]);
+      });
+
+      it('learns patterns per tenant and signature, newest first', async () => {
+        expect(await store.findLearnedPattern('acme', 'sig-f')).toBeNull();
+        const pattern = {
+          id: 'lp-1',
+          tenant: 'acme',
+          signature: 'sig-f',
+          category: 'dns_failure' as Category,
+          sourceIncidentId: 'inc-f',
+          createdAt: '2026-11-26T13:00:00.000Z',
+        };
+        await store.recordFeedback(feedback({ pattern }));
+        await store.recordFeedback(
+          feedback({
+            pattern: {
+              ...pattern,
+              id: 'lp-2',
+              category: 'tls_error',
+              createdAt: '2026-11-26T14:00:00.000Z',
+            },
+          }),
+        );
+        expect(await store.findLearnedPattern('acme', 'sig-f')).toEqual({
+          ...pattern,
+          id: 'lp-2',
+          category: 'tls_error',
+          createdAt: '2026-11-26T14:00:00.000Z',
+        });
+        expect(await store.findLearnedPattern('globex', 'sig-f')).toBeNull();
+        expect(await store.findLearnedPattern('acme', 'sig-other')).toBeNull();
+      });
+
+      it('counts outcomes with the votes of the plugin and category', async () => {
+        await store.recordVote({
+          plugin: 'notify',
+          category: 'oom',
+          direction: 'up',
+          tenant: 'acme',
+        });
+        const outcome = { plugin: 'notify', category: 'oom' as Category };
+        await store.recordFeedback(feedback({ outcome: { ...outcome, outcome: 'success' } }));
+        await store.recordFeedback(feedback({ outcome: { ...outcome, outcome: 'success' } }));
+        await store.recordFeedback(feedback({ outcome: { ...outcome, outcome: 'failure' } }));
+        expect(await store.listVotes('oom')).toEqual([
+          { plugin: 'notify', category: 'oom', up: 1, down: 0, successes: 2, failures: 1 },
+        ]);
+      });
+
+      it('loses no update under 40 concurrent feedbacks (from two replicas where the store has them)', async () => {
+        const peer = await peerOrSelf();
+        await Promise.all(
+          Array.from({ length: 40 }, (_, n) =>
+            (n % 2 === 0 ? store : peer).recordFeedback(
+              feedback({
+                helpful: n % 4 !== 0,
+                outcome: {
+                  plugin: 'notify',
+                  category: 'oom',
+                  outcome: n % 5 === 0 ? 'failure' : 'success',
+                },
+              }),
+            ),
+          ),
+        );
+        expect((await store.getIncident('inc-f', 'acme'))?.feedback).toMatchObject({
+          helpful: 30,
+          unhelpful: 10,
+        });
+        expect(await store.listVotes('oom')).toEqual([
+          { plugin: 'notify', category: 'oom', up: 0, down: 0, successes: 32, failures: 8 },
+        ]);
+      });
+    });
+
+    describe('retention (pruneIncidents)', () => {
+      it('deletes incidents last seen before the cutoff and keeps the rest', async () => {
+        await store.saveIncident(
+          makeIncident({
+            incidentId: 'old',
+            tenant: 'acme',
+            receivedAt: '2026-10-01T00:00:00.000Z',
+          }),
+        );
+        await store.saveIncident(
+          makeIncident({
+            incidentId: 'old-but-recurring',
+            tenant: 'acme',
+            receivedAt: '2026-10-01T00:00:00.000Z',
+            lastSeenAt: '2026-11-25T00:00:00.000Z',
+          }),
+        );
+        await store.saveIncident(
+          makeIncident({
+            incidentId: 'new',
+            tenant: 'globex',
+            receivedAt: '2026-11-25T00:00:00.000Z',
+          }),
+        );
+        await store.recordFeedback({
+          incidentId: 'old',
+          tenant: 'acme',
+          pattern: {
+            id: 'lp-old',
+            tenant: 'acme',
+            signature: 'sig-default',
+            category: 'timeout',
+            sourceIncidentId: 'old',
+            createdAt: '2026-10-02T00:00:00.000Z',
+          },
+          audit: audit('incident.feedback', 'old'),
+        });
+
+        expect(await store.pruneIncidents('2026-11-01T00:00:00.000Z')).toBe(1);
+        expect(await store.getIncident('old', null)).toBeNull();
+        expect(await store.getIncident('old-but-recurring', null)).not.toBeNull();
+        expect(await store.getIncident('new', null)).not.toBeNull();
+        // What was learned stays; it only forgets which incident taught it.
+        expect(await store.findLearnedPattern('acme', 'sig-default')).toMatchObject({
+          id: 'lp-old',
+          category: 'timeout',
+          sourceIncidentId: null,
+        });
+        expect(await store.pruneIncidents('2026-11-01T00:00:00.000Z')).toBe(0);
+      });
+    });
+
+    it('appends audit entries', async () => {
+      await expect(store.appendAudit(audit('test.event', 'x'))).resolves.toBeUndefined();
     });
 
     it('pings, and closes more than once without error', async () => {
@@ -420,8 +701,16 @@ export function makeIncident(
     severity: 'critical' as Severity,
     signature: 'sig-default',
     occurrences: 1,
+    feedback: {
+      resolved: null,
+      resolution: null,
+      correctedCategory: null,
+      helpful: 0,
+      unhelpful: 0,
+    },
     ...overrides,
   };
+  const lastSeenAt = overrides.lastSeenAt ?? base.receivedAt;
   const result: AnalysisResult = {
     incidentId: base.incidentId,
     category: base.category,
@@ -458,5 +747,18 @@ export function makeIncident(
     durationMs: 12.5,
     signature: base.signature,
   };
-  return { ...base, result };
+  return { ...base, lastSeenAt, result };
+}
+
+function audit(event: string, subject: string): AuditEntry {
+  return {
+    at: '2026-11-26T12:00:00.000Z',
+    actor: 'k1',
+    tenant: 'acme',
+    event,
+    subject,
+    decision: null,
+    reasons: ['why'],
+    result: 'recorded',
+  };
 }

@@ -74,6 +74,8 @@ export interface Evidence {
   text: string;
   category: Category;
   weight: number;
+  /** Set on evidence that comes from a learned pattern: the incident whose feedback taught it. */
+  learnedFrom?: string | undefined;
 }
 
 export interface TemplateCount {
@@ -84,9 +86,13 @@ export interface TemplateCount {
 
 export interface SimilarIncident {
   incidentId: string;
+  /** What it was: the category operators corrected it to, else the diagnosed one. */
   category: Category;
   seenAt: string;
+  /** From feedback; null when nobody said. */
   resolved: boolean | null;
+  /** How it was resolved (an action reported successful), when feedback said. */
+  resolution?: string | null | undefined;
 }
 
 export interface PlannedAction {
@@ -135,6 +141,29 @@ export interface AnalysisResult {
   durationMs: number;
   /** Stable digest of what makes this failure recognisable (category + evidence templates). */
   signature: string;
+  /** Occurrences of this incident so far (more than 1 once deduplicated). Absent: 1. */
+  occurrences?: number | undefined;
+  /** True when this log repeated an incident seen within the dedup window (no new actions). */
+  deduplicated?: boolean | undefined;
+  /** Set when the category came from a learned pattern rather than from the log alone. */
+  learned?: LearnedCategory | undefined;
+}
+
+export interface LearnedCategory {
+  /** The incident whose feedback taught the category (null once pruned). */
+  fromIncidentId: string | null;
+  /** What the log alone pointed to. */
+  observedCategory: Category;
+}
+
+/** What operators said about an incident. */
+export interface IncidentFeedback {
+  resolved: boolean | null;
+  resolution: string | null;
+  correctedCategory: Category | null;
+  /** How many times feedback called the diagnosis helpful / not helpful. */
+  helpful: number;
+  unhelpful: number;
 }
 
 /** An incident as kept by the knowledge store. */
@@ -147,6 +176,9 @@ export interface StoredIncident {
   signature: string;
   occurrences: number;
   result: AnalysisResult;
+  /** When it last occurred (deduplicated logs move it); absent: `receivedAt`. */
+  lastSeenAt?: string | undefined;
+  feedback?: IncidentFeedback | undefined;
 }
 
 export interface Page<T> {

@@ -1,9 +1,19 @@
 import type { Category } from '../domain/categories.js';
 import { ValidationError } from '../domain/errors.js';
-import type { Page, SimilarIncident, StoredIncident } from '../domain/types.js';
 import type {
+  AnalysisResult,
+  IncidentFeedback,
+  Page,
+  SimilarIncident,
+  StoredIncident,
+} from '../domain/types.js';
+import type {
+  AuditEntry,
+  FeedbackRecord,
+  IncidentOccurrence,
   IncidentQuery,
   KnowledgeStore,
+  LearnedPattern,
   MinerState,
   SimilarQuery,
   VoteInput,
@@ -18,10 +28,48 @@ import { decodeCursor, encodeCursor } from '../util/cursor.js';
 export class MemoryKnowledgeStore implements KnowledgeStore {
   readonly #incidents = new Map<string, StoredIncident>();
   readonly #votes = new Map<string, VoteTally>();
+  readonly #patterns: LearnedPattern[] = [];
+  readonly #audit: AuditEntry[] = [];
   #minerState: MinerState | null = null;
 
   async saveIncident(incident: StoredIncident): Promise<void> {
-    this.#incidents.set(incident.incidentId, structuredClone(incident));
+    this.#incidents.set(incident.incidentId, normalized(incident));
+  }
+
+  async recordIncident(
+    incident: StoredIncident,
+    dedupWindowSec: number,
+  ): Promise<IncidentOccurrence> {
+    // No await between looking and writing: one event-loop turn is atomic here.
+    if (dedupWindowSec > 0) {
+      const cutoff = new Date(
+        Date.parse(incident.receivedAt) - dedupWindowSec * 1000,
+      ).toISOString();
+      let open: StoredIncident | undefined;
+      for (const i of this.#incidents.values()) {
+        if (i.tenant !== incident.tenant || i.signature !== incident.signature) continue;
+        const seen = i.lastSeenAt ?? i.receivedAt;
+        if (seen > cutoff && (!open || seen > (open.lastSeenAt ?? open.receivedAt))) open = i;
+      }
+      if (open) {
+        open.occurrences += 1;
+        if (incident.receivedAt > (open.lastSeenAt ?? open.receivedAt)) {
+          open.lastSeenAt = incident.receivedAt;
+        }
+        return { incidentId: open.incidentId, occurrences: open.occurrences, deduplicated: true };
+      }
+    }
+    this.#incidents.set(incident.incidentId, normalized(incident));
+    return {
+      incidentId: incident.incidentId,
+      occurrences: incident.occurrences,
+      deduplicated: false,
+    };
+  }
+
+  async updateIncidentResult(incidentId: string, result: AnalysisResult): Promise<void> {
+    const found = this.#incidents.get(incidentId);
+    if (found) found.result = structuredClone(result);
   }
 
   async getIncident(incidentId: string, tenant: string | null): Promise<StoredIncident | null> {
@@ -72,27 +120,83 @@ export class MemoryKnowledgeStore implements KnowledgeStore {
       .slice(0, query.limit)
       .map((i) => ({
         incidentId: i.incidentId,
-        category: i.category,
-        seenAt: i.receivedAt,
-        resolved: null,
+        category: i.feedback?.correctedCategory ?? i.category,
+        seenAt: i.lastSeenAt ?? i.receivedAt,
+        resolved: i.feedback?.resolved ?? null,
+        resolution: i.feedback?.resolution ?? null,
       }));
   }
 
+  async findLearnedPattern(tenant: string, signature: string): Promise<LearnedPattern | null> {
+    let newest: LearnedPattern | null = null;
+    for (const p of this.#patterns) {
+      if (p.tenant !== tenant || p.signature !== signature) continue;
+      if (
+        !newest ||
+        p.createdAt > newest.createdAt ||
+        (p.createdAt === newest.createdAt && p.id > newest.id)
+      )
+        newest = p;
+    }
+    return newest ? { ...newest } : null;
+  }
+
+  async recordFeedback(feedback: FeedbackRecord): Promise<void> {
+    const incident = this.#incidents.get(feedback.incidentId);
+    if (incident) {
+      const current = incident.feedback ?? NO_FEEDBACK;
+      incident.feedback = {
+        resolved: feedback.resolved ?? current.resolved,
+        resolution: feedback.resolution ?? current.resolution,
+        correctedCategory: feedback.correctedCategory ?? current.correctedCategory,
+        helpful: current.helpful + (feedback.helpful === true ? 1 : 0),
+        unhelpful: current.unhelpful + (feedback.helpful === false ? 1 : 0),
+      };
+    }
+    if (feedback.pattern) this.#patterns.push({ ...feedback.pattern });
+    if (feedback.outcome) {
+      const tally = this.#tally(feedback.outcome.plugin, feedback.outcome.category);
+      if (feedback.outcome.outcome === 'success') tally.successes = (tally.successes ?? 0) + 1;
+      else tally.failures = (tally.failures ?? 0) + 1;
+    }
+    this.#audit.push(structuredClone(feedback.audit));
+  }
+
+  async appendAudit(entry: AuditEntry): Promise<void> {
+    this.#audit.push(structuredClone(entry));
+  }
+
+  async pruneIncidents(before: string): Promise<number> {
+    let pruned = 0;
+    for (const [id, incident] of this.#incidents) {
+      if ((incident.lastSeenAt ?? incident.receivedAt) < before) {
+        this.#incidents.delete(id);
+        pruned += 1;
+      }
+    }
+    for (const p of this.#patterns) {
+      if (p.sourceIncidentId !== null && !this.#incidents.has(p.sourceIncidentId)) {
+        p.sourceIncidentId = null;
+      }
+    }
+    return pruned;
+  }
+
   async recordVote(vote: VoteInput): Promise<VoteTally> {
-    const key = `${vote.plugin}\u0000${vote.category ?? ''}`;
-    const tally = this.#votes.get(key) ?? {
-      plugin: vote.plugin,
-      category: vote.category,
-      up: 0,
-      down: 0,
-    };
-    const next = {
-      ...tally,
-      up: tally.up + (vote.direction === 'up' ? 1 : 0),
-      down: tally.down + (vote.direction === 'down' ? 1 : 0),
-    };
-    this.#votes.set(key, next);
-    return { ...next };
+    const tally = this.#tally(vote.plugin, vote.category);
+    if (vote.direction === 'up') tally.up += 1;
+    else tally.down += 1;
+    return { ...tally };
+  }
+
+  #tally(plugin: string, category: Category | null): VoteTally {
+    const key = `${plugin}\u0000${category ?? ''}`;
+    let tally = this.#votes.get(key);
+    if (!tally) {
+      tally = { plugin, category, up: 0, down: 0, successes: 0, failures: 0 };
+      this.#votes.set(key, tally);
+    }
+    return tally;
   }
 
   async listVotes(category: Category | null): Promise<VoteTally[]> {
@@ -112,6 +216,23 @@ export class MemoryKnowledgeStore implements KnowledgeStore {
   async ping(): Promise<void> {}
 
   async close(): Promise<void> {}
+}
+
+const NO_FEEDBACK: IncidentFeedback = Object.freeze({
+  resolved: null,
+  resolution: null,
+  correctedCategory: null,
+  helpful: 0,
+  unhelpful: 0,
+});
+
+/** A copy with the optional fields filled in as the SQL stores read them back. */
+function normalized(incident: StoredIncident): StoredIncident {
+  return structuredClone({
+    ...incident,
+    lastSeenAt: incident.lastSeenAt ?? incident.receivedAt,
+    feedback: incident.feedback ?? { ...NO_FEEDBACK },
+  });
 }
 
 function newestFirst(a: StoredIncident, b: StoredIncident): number {

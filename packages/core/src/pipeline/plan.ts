@@ -60,11 +60,13 @@ export function planActions(input: PlanInput): PlannedStep[] {
   });
 
   // Notify stays first (it is the safe, always-useful step); the rest follow
-  // the plugins' vote score, a Wilson lower bound so one vote cannot flip it.
+  // the plugins' score, a Wilson lower bound over votes and reported outcomes
+  // (a success counts as an up-vote, a failure as a down-vote), so one vote
+  // cannot flip it.
   const score = (plugin: string) => {
     const tallies = input.votes.filter((v) => v.plugin === plugin);
-    const up = tallies.reduce((n, t) => n + t.up, 0);
-    const down = tallies.reduce((n, t) => n + t.down, 0);
+    const up = tallies.reduce((n, t) => n + t.up + (t.successes ?? 0), 0);
+    const down = tallies.reduce((n, t) => n + t.down + (t.failures ?? 0), 0);
     return wilsonLowerBound(up, down);
   };
   return steps

@@ -1,5 +1,11 @@
 import type { Category } from '../domain/categories.js';
-import type { Page, Severity, SimilarIncident, StoredIncident } from '../domain/types.js';
+import type {
+  AnalysisResult,
+  Page,
+  Severity,
+  SimilarIncident,
+  StoredIncident,
+} from '../domain/types.js';
 
 /** Filters for listing incidents. `tenant: null` means every tenant (admin view). */
 export interface IncidentQuery {
@@ -36,6 +42,63 @@ export interface VoteTally {
   category: Category | null;
   up: number;
   down: number;
+  /** Reported outcomes of the plugin's actions (feedback); absent counts as 0. */
+  successes?: number | undefined;
+  failures?: number | undefined;
+}
+
+/** What `recordIncident` did with a new incident. */
+export interface IncidentOccurrence {
+  /** The new incident's id, or the id of the incident it repeats. */
+  incidentId: string;
+  /** Occurrences of that incident so far, this one included. */
+  occurrences: number;
+  /** True when the log was counted as one more occurrence of an open incident. */
+  deduplicated: boolean;
+}
+
+/** A category taught by operator feedback for one tenant and signature. */
+export interface LearnedPattern {
+  id: string;
+  tenant: string;
+  signature: string;
+  category: Category;
+  /** The incident whose feedback taught it; null once retention pruned that incident. */
+  sourceIncidentId: string | null;
+  createdAt: string;
+}
+
+export type ActionOutcome = 'success' | 'failure';
+
+/** One entry of the append-only audit log. */
+export interface AuditEntry {
+  /** ISO-8601. */
+  at: string;
+  /** Key id of whoever caused it, or `anonymous` / `system`. */
+  actor: string;
+  tenant: string | null;
+  event: string;
+  subject: string | null;
+  decision: string | null;
+  reasons: string[];
+  result: string | null;
+}
+
+/** Operator feedback on one incident, applied by the store as one atomic change. */
+export interface FeedbackRecord {
+  incidentId: string;
+  /** The incident's tenant. */
+  tenant: string;
+  resolved?: boolean | undefined;
+  helpful?: boolean | undefined;
+  correctedCategory?: Category | undefined;
+  /** How it was resolved, shown by recall (e.g. `notify.send succeeded`). */
+  resolution?: string | undefined;
+  /** A corrected category, kept for the next log with the same signature. */
+  pattern?: LearnedPattern | undefined;
+  /** An action's reported outcome, counted for the plugin's ranking in that category. */
+  outcome?: { plugin: string; category: Category; outcome: ActionOutcome } | undefined;
+  audit: AuditEntry;
 }
 
 /** Opaque, versioned state of the template miner, kept so it learns across restarts. */
@@ -50,6 +113,16 @@ export interface MinerState {
  */
 export interface KnowledgeStore {
   saveIncident(incident: StoredIncident): Promise<void>;
+  /**
+   * Stores a new incident, unless the tenant has an incident with the same
+   * signature last seen less than `dedupWindowSec` ago: then that incident
+   * counts one more occurrence instead and nothing new is stored. Atomic
+   * across replicas (two logs of one storm never open two incidents).
+   * `dedupWindowSec` 0 always stores a new incident.
+   */
+  recordIncident(incident: StoredIncident, dedupWindowSec: number): Promise<IncidentOccurrence>;
+  /** Replaces the stored result of an incident (its actions, once governed); occurrences are kept. */
+  updateIncidentResult(incidentId: string, result: AnalysisResult): Promise<void>;
   /** `tenant: null` looks across tenants (admin). */
   getIncident(incidentId: string, tenant: string | null): Promise<StoredIncident | null>;
   listIncidents(query: IncidentQuery): Promise<Page<StoredIncident>>;
@@ -58,6 +131,17 @@ export interface KnowledgeStore {
   recordVote(vote: VoteInput): Promise<VoteTally>;
   /** Tallies for a category plus the category-free ones (category null). */
   listVotes(category: Category | null): Promise<VoteTally[]>;
+  /** The newest pattern the tenant taught for this signature, or null. */
+  findLearnedPattern(tenant: string, signature: string): Promise<LearnedPattern | null>;
+  /**
+   * Applies feedback atomically: the incident's feedback fields, the learned
+   * pattern, the outcome count and the audit entry are all written or none.
+   * Counters add inside the database, so concurrent feedback loses nothing.
+   */
+  recordFeedback(feedback: FeedbackRecord): Promise<void>;
+  appendAudit(entry: AuditEntry): Promise<void>;
+  /** Deletes incidents last seen before `before` (ISO-8601) and their actions; audit entries stay. */
+  pruneIncidents(before: string): Promise<number>;
   loadMinerState(): Promise<MinerState | null>;
   saveMinerState(state: MinerState): Promise<void>;
   /** Resolves when the store answers; throws StoreUnavailableError otherwise. */

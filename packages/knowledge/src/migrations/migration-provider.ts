@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { initialMigration } from './2026-11-26-001-initial.js';
 import { learningAndGovernanceMigration } from './2026-11-26-002-learning-and-governance.js';
+import { dedupFeedbackOutcomesMigration } from './2026-11-27-003-dedup-feedback-outcomes.js';
 
 /**
  * Every migration, by name. Kysely runs them in name order, so a new one gets
@@ -11,6 +12,7 @@ import { learningAndGovernanceMigration } from './2026-11-26-002-learning-and-go
 export const knowledgeMigrations: Readonly<Record<string, Migration>> = Object.freeze({
   '2026_11_26_001_initial': initialMigration,
   '2026_11_26_002_learning_and_governance': learningAndGovernanceMigration,
+  '2026_11_27_003_dedup_feedback_outcomes': dedupFeedbackOutcomesMigration,
 });
 
 export const inMemoryMigrationProvider: MigrationProvider = Object.freeze({
