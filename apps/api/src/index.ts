@@ -13,6 +13,7 @@ export type { SecureRouteOptions } from './http/secure-route.js';
 export { secureRoute } from './http/secure-route.js';
 export type { RunningServer, ServeOptions, WebSocketAttachment } from './http/serve.js';
 export { exitOnSignals, startServer } from './http/serve.js';
+export { buildOpenApiDocument } from './openapi-document.js';
 export { openApiDocument } from './routes/docs.js';
 export { healthBody } from './routes/health.js';
 export type { WebSocketHub, WebSocketOptions } from './routes/ws.js';
