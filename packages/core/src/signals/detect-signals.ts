@@ -62,17 +62,16 @@ const FATAL_MARKER = /\b(?:FATAL|PANIC|EMERG(?:ENCY)?)\b|\[(?:emerg|alert|crit)\
 
 /** Signals of one record. Transient failures need the rest of the log: see `markTransient`. */
 export function detectSignal(record: LogRecord, index: CatalogIndex): RecordSignal {
-  const level = record.level ?? levelInText(record.text);
-  const declaredHealthy = level === 'info' || level === 'debug';
   const lower = record.text.toLowerCase();
+  const level = record.level ?? levelInText(record.text, lower);
+  const declaredHealthy = level === 'info' || level === 'debug';
   // A line the log itself calls routine counts a cue only when the cue is
   // unambiguous or the line says something failed: an INFO line listing
   // "retry on: timeout, connection reset" is configuration, while
   // "INFO gave up: worker entered FATAL state" is not.
   const routine = declaredHealthy && !mentionsFailure(record.text, true, lower);
-  const matches = matchCues(record.text, (routine && index.unambiguous) || index, lower).filter(
-    (m) => !routine || m.weight >= UNAMBIGUOUS,
-  );
+  let matches = matchCues(record.text, (routine && index.unambiguous) || index, lower);
+  if (routine && matches.length > 0) matches = matches.filter((m) => m.weight >= UNAMBIGUOUS);
   const failing =
     matches.length > 0 ||
     level === 'error' ||
@@ -128,10 +127,10 @@ export function markTransient(signal: RecordSignal): void {
 
 // An upper-case level word near the start of a line the ingester gave no level.
 const LEVEL_IN_TEXT =
-  /^.{0,80}?\b(?:(FATAL|CRITICAL|CRIT|EMERG|ALERT|PANIC)|(ERROR|ERR)|(WARNING|WARN)|(INFO|NOTICE)|(DEBUG|TRACE))\b/;
+  /\b(?:(FATAL|CRITICAL|CRIT|EMERG|ALERT|PANIC)|(ERROR|ERR)|(WARNING|WARN)|(INFO|NOTICE)|(DEBUG|TRACE))\b/;
 const LEVELS_IN_TEXT: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug'];
 
-const JSON_LEVEL = /"(?:level|severity|lvl|levelname)"\s{0,2}:\s{0,2}"(\w{1,12})"/i;
+const JSON_LEVEL = /"(?:level|severity|lvl|levelname)"\s{0,2}:\s{0,2}"(\w{1,12})"/;
 const LEVEL_WORDS: Readonly<Record<string, LogLevel>> = {
   fatal: 'fatal',
   critical: 'fatal',
@@ -146,10 +145,13 @@ const LEVEL_WORDS: Readonly<Record<string, LogLevel>> = {
   trace: 'debug',
 };
 
-function levelInText(text: string): LogLevel | null {
-  const json = JSON_LEVEL.exec(text.slice(0, 400));
-  if (json) return LEVEL_WORDS[json[1]?.toLowerCase() ?? ''] ?? null;
-  const m = LEVEL_IN_TEXT.exec(text);
+function levelInText(text: string, lower: string): LogLevel | null {
+  const head = lower.slice(0, 400);
+  if (head.includes('":')) {
+    const json = JSON_LEVEL.exec(head);
+    if (json) return LEVEL_WORDS[json[1] ?? ''] ?? null;
+  }
+  const m = LEVEL_IN_TEXT.exec(text.slice(0, 100));
   if (!m) return null;
   const group = m.findIndex((g, i) => i > 0 && g !== undefined);
   return LEVELS_IN_TEXT[group - 1] ?? null;

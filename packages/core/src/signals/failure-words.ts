@@ -23,6 +23,18 @@ const BENIGN_AFTER =
 const BENIGN_PHRASE =
   /\b(?:no|zero|without(?: any)?) (?:\w{1,20} )?(?:errors?|failures?|exceptions?)(?: (?:found|detected|reported|occurred))?\b|\berror (?:rate|ratio):? ?0(?:\.0{1,6})?%?(?![\d.])/g;
 
+const STRONG_ONLY = [STRONG_WORD];
+const ALL_WORDS = [STRONG_WORD, WEAK_WORD];
+
+function benignPhrases(text: string): [number, number][] {
+  const spans: [number, number][] = [];
+  BENIGN_PHRASE.lastIndex = 0;
+  for (let m = BENIGN_PHRASE.exec(text); m !== null; m = BENIGN_PHRASE.exec(text)) {
+    spans.push([m.index, m.index + m[0].length]);
+  }
+  return spans;
+}
+
 /**
  * Does the text report a failure? `strongOnly` (for warnings) counts only the
  * words that say something failed, not advice such as "cannot be enforced".
@@ -37,16 +49,13 @@ export function mentionsFailure(
   // The word lists are lower-case and scan the lower-cased text: in V8 that
   // is much faster than a case-insensitive scan.
   text = lower;
-  const benignSpans: [number, number][] = [];
-  BENIGN_PHRASE.lastIndex = 0;
-  for (let m = BENIGN_PHRASE.exec(text); m !== null; m = BENIGN_PHRASE.exec(text)) {
-    benignSpans.push([m.index, m.index + m[0].length]);
-  }
-  for (const words of strongOnly ? [STRONG_WORD] : [STRONG_WORD, WEAK_WORD]) {
+  let benignSpans: [number, number][] | null = null;
+  for (const words of strongOnly ? STRONG_ONLY : ALL_WORDS) {
     words.lastIndex = 0;
     for (let m = words.exec(text); m !== null; m = words.exec(text)) {
       const start = m.index;
       const end = start + m[0].length;
+      benignSpans ??= benignPhrases(text);
       if (benignSpans.some(([s, e]) => start >= s && end <= e)) continue;
       if (BENIGN_BEFORE.test(text.slice(Math.max(0, start - 12), start))) continue;
       if (BENIGN_AFTER.test(text.slice(end, end + 24))) continue;
