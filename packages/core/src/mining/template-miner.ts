@@ -77,6 +77,11 @@ interface Family {
   /** value -> its mask */
   values: Map<string, string>;
   members: Cluster[];
+  /**
+   * Merging would leave no constant token. The key fixes every other
+   * position, so that stays true: the family is no longer tracked.
+   */
+  blocked: boolean;
 }
 
 interface CacheEntry {
@@ -429,12 +434,14 @@ export class TemplateMiner {
       const key = familyKeyFrom(n, p, a, b, hashes);
       let f = this.#families.get(key);
       if (!f) {
-        f = { values: new Map(), members: [] };
+        f = { values: new Map(), members: [], blocked: false };
         this.#families.set(key, f);
       }
+      if (f.blocked) continue;
       f.members.push(c);
+      const before = f.values.size;
       f.values.set(value, c.masks[p] as string);
-      if (f.values.size >= threshold(f.values)) pending.push([key, p]);
+      if (f.values.size > before && f.values.size >= threshold(f.values)) pending.push([key, p]);
     }
     for (const [key, p] of pending) this.#mergeFamily(key, p);
   }
@@ -475,7 +482,12 @@ export class TemplateMiner {
     f.members = live;
     f.values = values;
     if (values.size < threshold(values)) return;
-    if (!keepsAnAnchor(live[0] as Cluster, p)) return;
+    if (!keepsAnAnchor(live[0] as Cluster, p)) {
+      f.blocked = true;
+      f.members = [];
+      f.values.clear();
+      return;
+    }
     this.#families.delete(key);
     live.sort((x, y) => x.seq - y.seq);
     const survivor = live[0] as Cluster;
