@@ -133,6 +133,45 @@ const FORMATS: Record<string, { lines: string[]; messages: string[]; levels?: (s
         '00000001 WcpInitialize called',
       ],
     },
+    'spring boot': {
+      lines: [
+        '2024-11-26 23:15:01.123  INFO 1 --- [           main] c.e.demo.DemoApplication                 : Started DemoApplication in 2.5 seconds',
+        '2024-11-26 23:15:02.456 ERROR 1 --- [nio-8080-exec-1] o.a.c.c.C.[.[.[/].[dispatcherServlet]    : Servlet.service() threw exception',
+        '2024-11-26 23:15:03.789  WARN 1 --- [           main] o.h.e.j.e.i.JdbcEnvironmentInitiator     : HHH000342: Could not obtain connection',
+      ],
+      messages: [
+        'Started DemoApplication in 2.5 seconds',
+        'Servlet.service() threw exception',
+        'HHH000342: Could not obtain connection',
+      ],
+      levels: ['info', 'error', 'warn'],
+    },
+    postgres: {
+      lines: [
+        '2024-11-26 23:15:01.123 UTC [123] LOG:  checkpoint starting: time',
+        '2024-11-26 23:15:02.456 UTC [124] FATAL:  password authentication failed for user "app"',
+        '2024-11-26 23:15:03.789 UTC [125] ERROR:  relation "users" does not exist at character 15',
+      ],
+      messages: [
+        'checkpoint starting: time',
+        'password authentication failed for user "app"',
+        'relation "users" does not exist at character 15',
+      ],
+      levels: ['info', 'fatal', 'error'],
+    },
+    'mysql 8': {
+      lines: [
+        '2024-05-05T10:00:00.000000Z 0 [System] [MY-010116] [Server] /usr/sbin/mysqld (mysqld 8.0.36) starting as process 1',
+        '2024-05-05T10:00:01.000000Z 0 [Warning] [MY-010068] [Server] CA certificate ca.pem is self signed.',
+        '2024-05-05T10:00:01.000000Z 0 [ERROR] [MY-000067] [Server] unknown variable foo=1.',
+      ],
+      messages: [
+        '/usr/sbin/mysqld (mysqld 8.0.36) starting as process 1',
+        'CA certificate ca.pem is self signed.',
+        'unknown variable foo=1.',
+      ],
+      levels: ['info', 'warn', 'error'],
+    },
     'no header at all': {
       lines: [
         'Starting server on port 8080',

@@ -218,29 +218,37 @@ function proposeHeader(fields: readonly Field[], nameEnds = true): number {
   return end;
 }
 
-function isDash(f: Field): boolean {
-  return f.type === P && f.end - f.start <= 2;
+/** A lone "-" (or "--", "---" up to `width`) between header fields. */
+function isDash(f: Field | undefined, width = 2): boolean {
+  return f !== undefined && f.type === P && f.end - f.start <= width;
 }
 
 /**
- * After a level: [thread] groups, then one component: or "-"; or a component
- * with a [context] behind it; or aligned columns (a word padded with spaces).
+ * After a level: a pid with a "---" (Spring Boot), [thread] groups, then one
+ * component: or "-", or a component with a lone ":" (Spring Boot's padded
+ * logger) or a [context] behind it; or aligned columns (a padded word).
  */
 function afterLevel(fields: readonly Field[], at: number): number {
   const last = fields.length - 1;
+  const type = (i: number) => (i < last ? (fields[i] as Field).type : 0);
   let end = at + 1;
-  while (end < last && (fields[end] as Field).type === B && end - at <= 2) end++;
+  if (type(end) === N && isDash(fields[end + 1] as Field | undefined, 3)) end += 2;
+  else if (isDash(fields[end] as Field | undefined, 3) && end < last && type(end + 1) === B) end++;
+  const groups = end;
+  while (type(end) === B && end - groups < 2) end++;
   const next = fields[end] as Field | undefined;
-  if (end < last && next && (next.type === K || isDash(next))) return end + 1;
-  if (end === at + 1 && end + 1 < last && next?.type === I) {
+  if (end < last && next && (next.type === K || isDash(next, 2))) return end + 1;
+  if (type(end) === I && end + 1 < last) {
     const after = fields[end + 1] as Field;
-    if (after.type === B) {
+    if (after.type === P && after.end - after.start === 1) return end + 2; // logger :
+    if (end === at + 1 && after.type === B) {
       // INFO nova.compute.manager [req-1 ...] message
       const third = fields[end + 2] as Field | undefined;
-      return end + 2 + (third && end + 2 < last && isDash(third) ? 1 : 0);
+      return end + 2 + (third && end + 2 < last && isDash(third, 2) ? 1 : 0);
     }
     // Info                  CBS    Loaded ...: a padded column
-    if (next.next - next.end >= 2 && (fields[at] as Field).next - (fields[at] as Field).end >= 2) {
+    const level = fields[at] as Field;
+    if (end === at + 1 && next && next.next - next.end >= 2 && level.next - level.end >= 2) {
       return end + 1;
     }
   }
@@ -270,6 +278,14 @@ function isGlogPrefix(line: string, start: number, end: number): boolean {
   if (end - start !== 5 || !LETTER_LEVELS.has(line[start] as string)) return false;
   for (let i = start + 1; i < end; i++) if (!isDigit(line.charCodeAt(i))) return false;
   return true;
+}
+
+/** file.go:123] (no "[" inside) */
+function isSourceLine(line: string, start: number, end: number): boolean {
+  if (line.charCodeAt(end - 1) !== 93 || !isDigit(line.charCodeAt(end - 2))) return false;
+  let i = end - 2;
+  while (i > start && isDigit(line.charCodeAt(i))) i--;
+  return line.charCodeAt(i) === 58 && line.lastIndexOf('[', end - 1) < start;
 }
 
 function isSpace(c: number): boolean {
@@ -322,7 +338,7 @@ function scanFields(line: string, max: number): Field[] {
       if ((prev === N || prev === T) && LETTER_LEVELS.has(line[start] as string)) type = L;
     } else if (type === I && fields.length === 0 && isGlogPrefix(line, start, end)) {
       type = T; // klog/glog "I1126": level letter and date
-    } else if (type === I && line.charCodeAt(end - 1) === 93 && fields.length > 0) {
+    } else if (type === I && fields.length > 0 && isSourceLine(line, start, end)) {
       type = K; // klog/glog "controller.go:123]" ends the header like "name:"
     }
     fields.push({ start, end, next, piped, type });

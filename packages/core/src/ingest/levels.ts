@@ -7,7 +7,10 @@ const LEVEL_WORDS: ReadonlyMap<string, LogLevel> = new Map([
   ),
   ...['err', 'error', 'eror'].map((w) => [w, 'error'] as const),
   ...['warn', 'warning'].map((w) => [w, 'warn'] as const),
-  ...['notice', 'info', 'information', 'informational', 'config'].map((w) => [w, 'info'] as const),
+  // LOG: PostgreSQL; Note, System: MySQL
+  ...['notice', 'info', 'information', 'informational', 'config', 'log', 'note', 'system'].map(
+    (w) => [w, 'info'] as const,
+  ),
   ...['debug', 'dbug', 'trace', 'fine', 'finer', 'finest', 'verbose'].map(
     (w) => [w, 'debug'] as const,
   ),
