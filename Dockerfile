@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 # Multi-stage build of the two servers. Docker cannot run on the machines this
 # project is developed on, so this file is kept correct by reading the images'
-# documentation; see the README for what was and was not run.
+# documentation, and its build commands were run outside Docker; see "Docker"
+# in the README for what was and was not run.
 
 FROM node:20-bookworm-slim AS build
 # better-sqlite3 compiles its addon when no prebuilt binary can be fetched.
@@ -9,10 +10,17 @@ RUN apt-get update \
   && apt-get install -y --no-install-recommends python3 make g++ \
   && rm -rf /var/lib/apt/lists/*
 RUN npm install -g pnpm@10.34.9
+ENV TURBO_TELEMETRY_DISABLED=1
 WORKDIR /repo
+# Dependencies first, from the lockfile alone, so a source change does not
+# download them again (pnpm's documented `pnpm fetch` layer).
+COPY pnpm-lock.yaml pnpm-workspace.yaml .npmrc ./
+RUN pnpm fetch
 COPY . .
-RUN pnpm install --frozen-lockfile \
-  && pnpm build \
+# Build the two apps and what they import, then copy each with its production
+# dependencies only (workspace packages as their built `dist`).
+RUN pnpm install --frozen-lockfile --offline \
+  && pnpm exec turbo run build --filter=@agent/api... --filter=@agent/legacy... \
   && pnpm deploy --legacy --filter @agent/api --prod /out/api \
   && pnpm deploy --legacy --filter @agent/legacy --prod /out/legacy
 
