@@ -19,9 +19,10 @@ const BENIGN_BEFORE =
   /(?:^|[^\w])(?:0|no|zero|without|non|may|might|could|can|would|will|if)[\s-]{1,2}$|[/#.\-_]$|--?$/i;
 const BENIGN_AFTER =
   /^(?:[._\-/]\w|s?\s{0,2}[=:]\s{0,2}["']?(?:0|false|none|null|nil|<nil>|\[\]|"")(?![\w.])|s?\s{0,2}\(0\)|-free\b|\s(?:found|detected|reported):? ?0\b)/i;
-// "no errors found", "without any errors", "error rate 0%"
+// "no errors found", "without any errors", "error rate 0%", a JVM GC log's
+// "(Allocation Failure)"
 const BENIGN_PHRASE =
-  /\b(?:no|zero|without(?: any)?) (?:\w{1,20} )?(?:errors?|failures?|exceptions?)(?: (?:found|detected|reported|occurred))?\b|\berror (?:rate|ratio):? ?0(?:\.0{1,6})?%?(?![\d.])/g;
+  /\b(?:no|zero|without(?: any)?) (?:\w{1,20} )?(?:errors?|failures?|exceptions?)(?: (?:found|detected|reported|occurred))?\b|\berror (?:rate|ratio):? ?0(?:\.0{1,6})?%?(?![\d.])|\(allocation failure\)/g;
 
 const STRONG_ONLY = [STRONG_WORD];
 const ALL_WORDS = [STRONG_WORD, WEAK_WORD];

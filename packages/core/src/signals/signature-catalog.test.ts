@@ -55,6 +55,7 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     './train.sh: line 12:  4411 Killed                  python train.py',
   ],
 
+  'oom.runtime-killed': ['Error: Runtime exited with error: signal: killed'],
   'oom.compiler-killed': ['g++: fatal error: Killed signal terminated program cc1plus'],
   'disk.etcd-space': ['etcdserver: mvcc: database space exceeded'],
   'disk.no-space': [
@@ -140,6 +141,11 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     'kex_exchange_identification: Connection closed by remote host',
     'psycopg2.OperationalError: SSL SYSCALL error: EOF detected',
   ],
+  'reset.hung-up': [
+    'fatal: the remote end hung up unexpectedly',
+    'curl: (52) Empty reply from server',
+    'fatal: early EOF',
+  ],
   'reset.eof': [
     'Post "https://api/v1": unexpected EOF',
     'rpc error: code = Unavailable desc = transport is closing',
@@ -218,6 +224,11 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     'http: TLS handshake error from 10.0.0.1:4431: tls: first record does not look like a TLS handshake',
   ],
 
+  'tls.setup': [
+    'http: server gave HTTP response to HTTPS client',
+    'SSL_CTX_use_certificate: cannot load certificate "/etc/ssl/app.pem"',
+    'unable to obtain ACME certificate for domains "app.example.com"',
+  ],
   'auth.http-401': ['HTTP/1.1 401 Unauthorized', 'npm ERR! code E401', 'status code: 401'],
   'auth.bad-credentials': [
     '{"message":"Bad credentials","documentation_url":"https://docs.github.com/rest"}',
@@ -238,6 +249,7 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     'FATAL:  no pg_hba.conf entry for host "10.1.2.3", user "app", database "app", SSL off',
     'Host key verification failed.',
   ],
+  'auth.missing-role': ['FATAL:  role "app" does not exist'],
   'auth.ssh-publickey': ['git@gitlab.com: Permission denied (publickey,keyboard-interactive).'],
   'auth.token-expired': [
     'TokenExpiredError: jwt expired',
@@ -392,6 +404,10 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     'Error: container has runAsNonRoot and image will run as root',
     'Are you trying to mount a directory onto a file (or vice-versa)?',
   ],
+  'config.database-name': [
+    'FATAL:  database "orders" does not exist',
+    "ERROR 1049 (42000): Unknown database 'shop'",
+  ],
   'config.field-value': ['spec.template.spec.containers[0].image: Required value'],
 
   'dep.node': [
@@ -446,6 +462,9 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     'tar: could not open file: archive.tar',
   ],
 
+  'file.build-context': [
+    'ERROR: failed to solve: failed to compute cache key: "/app/requirements.txt": not found',
+  ],
   'crash.signal': [
     'Segmentation fault (core dumped)',
     'kernel: traps: php-fpm[4411] general protection fault ip:7f sp:7ffd error:0 in libc.so.6',
@@ -540,6 +559,10 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     'pods "x" is forbidden: exceeded quota: team-quota, requested: pods=1, used: pods=10, limited: pods=10',
     "QuotaExceeded: Quota exceeded for quota metric 'Queries' and limit 'Queries per day'",
     'Operation results in exceeding quota limits of Core. Maximum allowed: 4, Current in use: 4',
+  ],
+  'quota.addresses': [
+    'failed to allocate for range 0: no IP addresses available in range set: 10.244.1.1-10.244.1.254',
+    'InsufficientFreeAddressesInSubnet: There are not enough free addresses in subnet',
   ],
   'quota.limit-exceeded': [
     'An error occurred (VcpuLimitExceeded) when calling the RunInstances operation',

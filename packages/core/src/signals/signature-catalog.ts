@@ -137,6 +137,13 @@ export const SIGNATURES: readonly Signature[] = [
   ),
 
   sig(
+    'oom.runtime-killed',
+    'oom',
+    0.6,
+    'runtime exited with error: signal: killed',
+    /\bRuntime exited with error: signal: killed\b/i,
+  ),
+  sig(
     'oom.compiler-killed',
     'oom',
     0.75,
@@ -300,6 +307,13 @@ export const SIGNATURES: readonly Signature[] = [
     /\bserver closed the connection unexpectedly\b|\bprematurely closed(?: the)? connection\b|\bconnection closed prematurely\b|\bpremature close\b|\bERR_STREAM_PREMATURE_CLOSE\b|\bRemote end closed connection\b|\bRemoteDisconnected\b|\bconnection (?:was )?(?:closed|terminated|aborted) (?:unexpectedly|by (?:the )?(?:remote(?: host| peer| side| end)?|peer|server|foreign host))\b|\bclosed by (?:the )?(?:remote host|peer|foreign host)\b|\bConnection aborted\b|\bECONNABORTED\b|\bsoftware caused connection abort\b|\bLost connection to (?:\w{1,20} )?server\b|\bserver has gone away\b|\bSSL SYSCALL error\b|\bconnection has been closed unexpectedly\b/i,
   ),
   sig(
+    'reset.hung-up',
+    'connection_reset',
+    0.8,
+    'hung up unexpectedly|empty reply from server|transfer closed with outstanding|early eof',
+    /\bremote end hung up unexpectedly\b|\bEmpty reply from server\b|\btransfer closed with outstanding read data\b|\bearly EOF\b/i,
+  ),
+  sig(
     'reset.eof',
     'connection_reset',
     0.6,
@@ -363,8 +377,8 @@ export const SIGNATURES: readonly Signature[] = [
     'dns.phrases',
     'dns_failure',
     0.95,
-    'no such host|name or service not known|name resolution|nameresolution|nodename nor servname|name does not resolve|no address associated|could not translate host|server misbehaving|unknownhost|unknown host|host not found|remote name could not be resolved|resolving timed out|dns',
-    /\bno such host\b|\bName or service not known\b|\bname resolution (?:failed|failure|error)\b|\bfailure in name resolution\b|\bNameResolution(?:Error|Failure)\b|\bnodename nor servname provided\b|\bName does not resolve\b|\bNo address associated with hostname\b|\bcould not translate host name\b|\bserver misbehaving\b|\bUnknownHost(?:Exception)?\b|\bunknown host\b|\bhost not found\b|\bremote name could not be resolved\b|\bResolving timed out\b|\bDNS (?:lookup|resolution|query|resolve) (?:failed|failure|error|timed out)\b|\bDNS_PROBE_FINISHED_NXDOMAIN\b/i,
+    'no such host|temporary failure resolving|name or service not known|name resolution|nameresolution|nodename nor servname|name does not resolve|no address associated|could not translate host|server misbehaving|unknownhost|unknown host|host not found|remote name could not be resolved|resolving timed out|dns',
+    /\bno such host\b|\bName or service not known\b|\bname resolution (?:failed|failure|error)\b|\bfailure in name resolution\b|\bTemporary failure resolving\b|\bNameResolution(?:Error|Failure)\b|\bnodename nor servname provided\b|\bName does not resolve\b|\bNo address associated with hostname\b|\bcould not translate host name\b|\bserver misbehaving\b|\bUnknownHost(?:Exception)?\b|\bunknown host\b|\bhost not found\b|\bremote name could not be resolved\b|\bResolving timed out\b|\bDNS (?:lookup|resolution|query|resolve) (?:failed|failure|error|timed out)\b|\bDNS_PROBE_FINISHED_NXDOMAIN\b/i,
     ['timeout', 'connection_refused'],
   ),
   sig(
@@ -403,6 +417,15 @@ export const SIGNATURES: readonly Signature[] = [
     ['connection_reset', 'auth_failure'],
   ),
 
+  sig(
+    'tls.setup',
+    'tls_error',
+    0.85,
+    'http response to https client|load certificate|load the certificate|load tls certificate|load ssl certificate|load x509 certificate|load server certificate|acme certificate',
+    /\bserver gave HTTP response to HTTPS client\b|\b(?:cannot|can't|could not|unable to|failed to) load (?:the )?(?:TLS |SSL |x509 |server )?certificate\b|\bunable to obtain ACME certificate\b/i,
+    ['file_not_found', 'permission_denied'],
+  ),
+
   // ------------------------------------------------------- auth_failure
   sig(
     'auth.http-401',
@@ -439,6 +462,13 @@ export const SIGNATURES: readonly Signature[] = [
     0.85,
     'login|access_refused|probableauthenticationerror|logon|logged in|failed password|invalid user|pg_hba.conf|host key verification',
     /\bLogin failed\b|\blogin (?:incorrect|denied|failure|was refused)\b|\bACCESS_REFUSED\b|\bProbableAuthenticationError\b|\bLogon failure\b|\binvalid login\b|\bmust be logged in\b|\bFailed password for\b|\bInvalid user \S{1,64} from\b|\bno pg_hba\.conf entry\b|\bHost key verification failed\b/i,
+  ),
+  sig(
+    'auth.missing-role',
+    'auth_failure',
+    0.7,
+    'does not exist',
+    /\brole "[^"\n]{1,64}" does not exist\b/i,
   ),
   sig(
     'auth.ssh-publickey',
@@ -529,8 +559,8 @@ export const SIGNATURES: readonly Signature[] = [
     'image.k8s',
     'image_pull',
     0.95,
-    'imagepullbackoff|errimagepull|errimageneverpull|invalidimagename|pulling image',
-    /\bImagePullBackOff\b|\bErrImagePull\b|\bErrImageNeverPull\b|\bInvalidImageName\b|\bBack-?off pulling image\b|\b(?:error|failed) (?:while )?pulling image\b/i,
+    'imagepullbackoff|trying and failing to pull|errimagepull|errimageneverpull|invalidimagename|pulling image',
+    /\bImagePullBackOff\b|\bErrImagePull\b|\btrying and failing to pull image\b|\bErrImageNeverPull\b|\bInvalidImageName\b|\bBack-?off pulling image\b|\b(?:error|failed) (?:while )?pulling image\b/i,
     ['auth_failure', 'permission_denied', 'file_not_found'],
   ),
   sig(
@@ -669,7 +699,7 @@ export const SIGNATURES: readonly Signature[] = [
     'config_error',
     0.85,
     "failed to bind properties|could not resolve placeholder|failed to configure a datasource|createcontainerconfigerror|couldn't find key|not found|error validating data|validationerror(|strict decoding error|is invalid:|additional propert|invalid interpolation|no configuration file provided|invalid value for parameter|unrecognized configuration|defaults handling|bad unit file setting|missing required",
-    /\bFailed to bind properties under\b|\bCould not resolve placeholder\b|\bFailed to configure a DataSource\b|\bCreateContainerConfigError\b|\bcouldn't find key \S{1,253} in (?:ConfigMap|Secret)\b|\b(?:configmap|secret) "[^"\n]{1,253}" not found\b|\berror validating data\b|\bValidationError\(|\bstrict decoding error\b|\bis invalid: \S{1,253}: (?:Required|Invalid|Unsupported|Forbidden|Duplicate) value\b|\bAdditional propert(?:y|ies) .{1,80} (?:is|are) not allowed\b|\bInvalid interpolation format\b|\bno configuration file provided\b|\binvalid value for parameter\b|\bunrecognized configuration parameter\b|\bFatal error in defaults handling\b|\bbad unit file setting\b|\bMissing required (?:argument|parameter|property|field|key|option|setting)\b/i,
+    /\bFailed to bind properties under\b|\bCould not resolve placeholder\b|\bFailed to configure a DataSource\b|\bCreateContainerConfigError\b|\bcouldn't find key \S{1,253} in (?:ConfigMap|Secret)\b|\b(?:configmap|secret|serviceaccount) "[^"\n]{1,253}" not found\b|\berror validating data\b|\bValidationError\(|\bstrict decoding error\b|\bis invalid: \S{1,253}: (?:Required|Invalid|Unsupported|Forbidden|Duplicate) value\b|\bAdditional propert(?:y|ies) .{1,80} (?:is|are) not allowed\b|\bInvalid interpolation format\b|\bno configuration file provided\b|\binvalid value for parameter\b|\bunrecognized configuration parameter\b|\bFatal error in defaults handling\b|\bbad unit file setting\b|\bMissing required (?:argument|parameter|property|field|key|option|setting)\b/i,
     ['permission_denied', 'file_not_found'],
   ),
 
@@ -679,6 +709,13 @@ export const SIGNATURES: readonly Signature[] = [
     0.8,
     'no matches for kind|crds are installed|mount a directory onto a file|runasnonroot',
     /\bno matches for kind\b|\bensure CRDs are installed\b|\bmount a directory onto a file\b|\bcontainer has runAsNonRoot and image will run as root\b/i,
+  ),
+  sig(
+    'config.database-name',
+    'config_error',
+    0.65,
+    'does not exist|unknown database',
+    /\bdatabase "[^"\n]{1,64}" does not exist\b|\bUnknown database '[^'\n]{1,64}'/i,
   ),
   sig(
     'config.field-value',
@@ -759,6 +796,14 @@ export const SIGNATURES: readonly Signature[] = [
     0.7,
     "not found|does not exist|doesn't exist|is missing|no such|open file|find file|read file|stat file|open the file|find the file|read the file|stat the file|cannot stat|cannot access",
     /\b(?:file|path|directory|folder) (?:not found|does not exist|doesn't exist|is missing)\b|\bno such (?:file|directory|path)\b|\b(?:File|Path|Directory) ['"]?\/[^\s'"]{0,255}['"]? (?:does not exist|not found|doesn't exist)\b|\b(?:could not|couldn't|unable to|failed to|cannot|can't) (?:open|find|read|stat) (?:the )?file\b|\bcannot stat\b|\bcannot access '/i,
+  ),
+
+  sig(
+    'file.build-context',
+    'file_not_found',
+    0.8,
+    '": not found',
+    /"\/?[\w.@+-][^"\n]{0,254}": not found\b/,
   ),
 
   // ---------------------------------------------------------- app_crash
@@ -889,8 +934,15 @@ export const SIGNATURES: readonly Signature[] = [
     'quota_exceeded',
     0.9,
     'quota',
-    /\bexceeded quota\b|\bquota (?:has been |was )?(?:exceeded|reached|exhausted)\b|\bQuotaExceeded\w{0,20}\b|\bQUOTA_EXCEEDED\b|\bexceeds? (?:the |your )?(?:[\w-]{1,20} )?quota\b|\bexceeding (?:approved |the )?[\w ]{0,40}quota\b|\binsufficient[_ ]quota\b|\bexceeded your current quota\b|\bover quota\b|\bout of quota\b|\bQuota '[^'\n]{1,64}' exceeded\b/i,
+    /\bexceeded quota\b|\bfailed quota\b|\bquota (?:has been |was )?(?:exceeded|reached|exhausted)\b|\bQuotaExceeded\w{0,20}\b|\bQUOTA_EXCEEDED\b|\bexceeds? (?:the |your )?(?:[\w-]{1,20} )?quota\b|\bexceeding (?:approved |the )?[\w ]{0,40}quota\b|\binsufficient[_ ]quota\b|\bexceeded your current quota\b|\bover quota\b|\bout of quota\b|\bQuota '[^'\n]{1,64}' exceeded\b/i,
     ['permission_denied', 'rate_limited'],
+  ),
+  sig(
+    'quota.addresses',
+    'quota_exceeded',
+    0.7,
+    'ip address|ip addresses|insufficientfreeaddresses',
+    /\bfailed to (?:assign|allocate) (?:an )?IP address\b|\bno (?:free |available )?IP addresses? (?:available|left)\b|\bInsufficientFreeAddressesInSubnet\b/i,
   ),
   sig(
     'quota.limit-exceeded',
