@@ -205,6 +205,17 @@ describe('selectEvidence', () => {
     expect(crash?.weight).toBeLessThan(dns?.weight ?? 0);
   });
 
+  it('shows at most three lines of one template, so other evidence is not crowded out', () => {
+    const lines = [];
+    for (let i = 0; i < 30; i++) lines.push(`ERROR charge ${i} failed: Read timed out`);
+    lines.push(
+      'Warning  Unhealthy  kubelet  Readiness probe failed: HTTP probe failed with statuscode: 503',
+    );
+    const evidence = selectEvidence(signalsOf(...lines), 'timeout');
+    expect(evidence.filter((e) => e.category === 'timeout').map((e) => e.line)).toEqual([1, 2, 3]);
+    expect(evidence.some((e) => e.category === 'probe_failure' && e.line === 31)).toBe(true);
+  });
+
   it('shows failing lines that match no cue for unknown, and nothing for none', () => {
     const signals = signalsOf(
       'INFO ok',

@@ -116,7 +116,7 @@ export class LogAnalysis {
 
   #commit(signal: RecordSignal, templateId: string): void {
     this.#hypotheses.add(signal);
-    this.#evidence.add(signal);
+    this.#evidence.add(signal, templateId);
     this.#worst = Math.min(this.#worst, SEVERITIES.indexOf(signal.severity));
     if (signal.failing) this.#failingTemplates.add(templateId);
     if (this.#signals.length < this.#keptSignals) {

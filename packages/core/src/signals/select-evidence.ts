@@ -4,6 +4,8 @@ import { explains } from '../reasoning/hypotheses.js';
 import type { RecordSignal } from './detect-signals.js';
 
 export const MAX_EVIDENCE = 20;
+/** Lines of one template shown at most: twenty copies of one message say no more than three. */
+const PER_TEMPLATE = 3;
 const TEXT_LIMIT = 500;
 
 interface Candidate {
@@ -11,6 +13,7 @@ interface Candidate {
   text: string;
   category: Category;
   weight: number;
+  template: string;
 }
 
 /**
@@ -23,15 +26,21 @@ export class EvidenceCollector {
   readonly #byCategory = new Map<FailureCategory, Candidate[]>();
   readonly #unmatched: Candidate[] = [];
 
-  add(signal: RecordSignal): void {
+  /** `template` groups records of one kind (the miner's template id; by default the message without its numbers). */
+  add(signal: RecordSignal, template: string = signal.record.message.replace(/\d+/g, '#')): void {
     const { record } = signal;
     if (signal.matches.length === 0) {
-      if (signal.failing && this.#unmatched.length < MAX_EVIDENCE) {
+      if (
+        signal.failing &&
+        this.#unmatched.length < MAX_EVIDENCE &&
+        sameTemplate(this.#unmatched, template) < PER_TEMPLATE
+      ) {
         this.#unmatched.push({
           line: record.line,
           text: clip(firstLine(record.text)),
           category: 'unknown',
           weight: 0.3,
+          template,
         });
       }
       return;
@@ -44,8 +53,9 @@ export class EvidenceCollector {
     for (const [category, { weight, offset }] of best) {
       const list = this.#byCategory.get(category) ?? [];
       if (list.length >= MAX_EVIDENCE && (list[list.length - 1]?.weight ?? 0) >= weight) continue;
+      if (sameTemplate(list, template) >= PER_TEMPLATE) continue;
       const { line, text } = physicalLine(record.text, record.line, offset);
-      insertByWeight(list, { line, text: clip(text), category, weight });
+      insertByWeight(list, { line, text: clip(text), category, weight, template });
       this.#byCategory.set(category, list);
     }
   }
@@ -100,6 +110,12 @@ function insertByWeight(list: Candidate[], c: Candidate): void {
   while (i > 0 && (list[i - 1]?.weight ?? 0) < c.weight) i--;
   list.splice(i, 0, c);
   if (list.length > MAX_EVIDENCE) list.pop();
+}
+
+function sameTemplate(list: readonly Candidate[], template: string): number {
+  let n = 0;
+  for (const c of list) if (c.template === template) n++;
+  return n;
 }
 
 function firstLine(text: string): string {
