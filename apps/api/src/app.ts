@@ -6,6 +6,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { errorResponse } from './http/errors.js';
 import { RouteTable } from './http/route-table.js';
 import { registerDocsRoutes, registerSecuritySchemes } from './routes/docs.js';
+import { registerFeedbackRoute } from './routes/feedback.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerIncidentRoutes } from './routes/incidents.js';
 import { registerMetricsRoute } from './routes/metrics.js';
@@ -50,6 +51,7 @@ export function createApp(runtime: Runtime, options: AppOptions = {}): ApiApp {
   registerProcessLogRoute(app, runtime, routes);
   registerPluginRoutes(app, runtime, routes);
   registerIncidentRoutes(app, runtime, routes);
+  registerFeedbackRoute(app, runtime, routes);
   const websocket = registerWebSocketRoute(app, runtime, routes, options.websocket);
 
   applyErrorHandling(app, runtime, routes);

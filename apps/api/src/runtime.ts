@@ -26,6 +26,7 @@ import { createAgentTelemetry } from './agent-telemetry.js';
 import { createMemoryIncidentEvents, type IncidentEvents } from './events/incident-events.js';
 import { publishingIncidents } from './events/publish-incidents.js';
 import { createRedisIncidentEvents } from './events/redis-incident-events.js';
+import { type Retention, startRetention } from './retention.js';
 import { VERSION } from './version.js';
 
 /** Everything a running app needs, built once by the composition root. */
@@ -45,6 +46,8 @@ export interface Runtime {
   readonly license: LicenseChecker;
   /** New incidents, for WebSocket subscribers (through Redis pub/sub when REDIS_URL is set). */
   readonly incidentEvents: IncidentEvents;
+  /** Prunes incidents past INCIDENT_RETENTION_DAYS at start-up and hourly. */
+  readonly retention: Retention;
   /**
    * Tells the runtime the port it listens on. With PORT=0 the advertised
    * WebSocket URL names the bound port (unless WEBSOCKET_URL was set).
@@ -116,8 +119,14 @@ export async function createRuntime(
       target: config.reasoning.targetScore,
     },
     executionEnabled: config.executionEnabled,
+    dedupWindowSec: config.dedupWindowSec,
   });
   const agent = publishingIncidents(baseAgent, incidentEvents, logger);
+  const retention = startRetention({
+    agent,
+    retentionDays: config.incidentRetentionDays,
+    logger,
+  });
 
   let closing: Promise<void> | null = null;
   let shownConfig = publicConfig(config);
@@ -137,6 +146,7 @@ export async function createRuntime(
     rateLimiter,
     license,
     incidentEvents,
+    retention,
     listeningOn(port) {
       const derived = config.websocketUrl === defaultWebsocketUrl(config.host, config.port);
       if (config.port === 0 && derived) {
@@ -148,8 +158,10 @@ export async function createRuntime(
     },
     close() {
       closing ??= (async () => {
+        await retention.stop();
         await Promise.allSettled([rateLimiter.close(), tracing.shutdown(), incidentEvents.close()]);
-        await store.close();
+        // The agent saves the miner's last changes, then closes the store.
+        await agent.close();
       })();
       return closing;
     },

@@ -86,6 +86,8 @@ export interface AnalysisResult {
       | 'unknown'
       | 'none';
     weight: number;
+    /** Only on evidence from a learned pattern: the incident whose feedback taught it */
+    learned_from?: string;
   }[];
   templates: {
     template_id: string;
@@ -123,6 +125,8 @@ export interface AnalysisResult {
       | 'none';
     seen_at: string;
     resolved: boolean | null;
+    /** How it was resolved (an action feedback reported successful) */
+    resolution: string | null;
   }[];
   actions: Action[];
   reasoning: {
@@ -140,6 +144,41 @@ export interface AnalysisResult {
   mode: 'safe' | 'auto';
   duration_ms: number;
   signature: string;
+  /** Occurrences of this incident so far (more than 1 when deduplicated) */
+  occurrences: number;
+  /** True when the log repeated an incident of the same tenant and signature within DEDUP_WINDOW_SEC: the fresh analysis under the existing incident_id, with no new actions */
+  deduplicated: boolean;
+  /** Present when the category came from a learned pattern */
+  learned?: {
+    from_incident_id: string | null;
+    observed_category:
+      | 'oom'
+      | 'disk_full'
+      | 'fd_exhausted'
+      | 'connection_refused'
+      | 'connection_reset'
+      | 'timeout'
+      | 'dns_failure'
+      | 'tls_error'
+      | 'auth_failure'
+      | 'permission_denied'
+      | 'crash_loop'
+      | 'image_pull'
+      | 'scheduling'
+      | 'probe_failure'
+      | 'port_in_use'
+      | 'config_error'
+      | 'dependency_missing'
+      | 'file_not_found'
+      | 'app_crash'
+      | 'db_connection_limit'
+      | 'db_deadlock'
+      | 'rate_limited'
+      | 'upstream_unavailable'
+      | 'quota_exceeded'
+      | 'unknown'
+      | 'none';
+  };
 }
 
 export interface Docs {
@@ -172,6 +211,50 @@ export interface ErrorBody {
   };
 }
 
+export interface FeedbackRequest {
+  /** What the incident really was: kept as a learned pattern for the next log with the same signature (this tenant only) */
+  category?:
+    | 'oom'
+    | 'disk_full'
+    | 'fd_exhausted'
+    | 'connection_refused'
+    | 'connection_reset'
+    | 'timeout'
+    | 'dns_failure'
+    | 'tls_error'
+    | 'auth_failure'
+    | 'permission_denied'
+    | 'crash_loop'
+    | 'image_pull'
+    | 'scheduling'
+    | 'probe_failure'
+    | 'port_in_use'
+    | 'config_error'
+    | 'dependency_missing'
+    | 'file_not_found'
+    | 'app_crash'
+    | 'db_connection_limit'
+    | 'db_deadlock'
+    | 'rate_limited'
+    | 'upstream_unavailable'
+    | 'quota_exceeded'
+    | 'unknown'
+    | 'none';
+  resolved?: boolean;
+  /** Whether the diagnosis helped */
+  helpful?: boolean;
+  /** An action of this incident; with `outcome` */
+  action_id?: string;
+  /** The action's outcome: ranks its plugin for this category */
+  outcome?: 'success' | 'failure';
+}
+
+export interface FeedbackResult {
+  incident_id: string;
+  /** True when a corrected category was kept as a learned pattern */
+  learned: boolean;
+}
+
 export interface Health {
   status: 'ok';
   version: string;
@@ -184,9 +267,44 @@ export interface Health {
 }
 
 export type Incident = AnalysisResult & {
+  occurrences?: number;
   received_at: string;
+  last_seen_at: string;
   tenant: string;
-  occurrences: number;
+  feedback: {
+    resolved: boolean | null;
+    resolution: string | null;
+    corrected_category:
+      | 'oom'
+      | 'disk_full'
+      | 'fd_exhausted'
+      | 'connection_refused'
+      | 'connection_reset'
+      | 'timeout'
+      | 'dns_failure'
+      | 'tls_error'
+      | 'auth_failure'
+      | 'permission_denied'
+      | 'crash_loop'
+      | 'image_pull'
+      | 'scheduling'
+      | 'probe_failure'
+      | 'port_in_use'
+      | 'config_error'
+      | 'dependency_missing'
+      | 'file_not_found'
+      | 'app_crash'
+      | 'db_connection_limit'
+      | 'db_deadlock'
+      | 'rate_limited'
+      | 'upstream_unavailable'
+      | 'quota_exceeded'
+      | 'unknown'
+      | 'none'
+      | null;
+    helpful: number;
+    unhelpful: number;
+  };
 };
 
 export interface IncidentPage {
@@ -303,7 +421,11 @@ export interface VoteResult {
     | null;
   up: number;
   down: number;
-  /** Wilson lower bound of the up-vote share (95%) */
+  /** Reported successful outcomes */
+  successes: number;
+  /** Reported failed outcomes */
+  failures: number;
+  /** Wilson lower bound (95%) of the good share of votes and outcomes together: what ranking uses */
   score: number;
 }
 
@@ -534,6 +656,24 @@ export class DevOpsAgentClient {
       'get',
       `api/incidents/${encodeURIComponent(id)}`,
       { query: undefined, body: undefined, parse: 'json' },
+      options,
+    );
+  }
+
+  /**
+   * Tell the agent what an incident really was, whether it was resolved and how
+   *
+   * `POST /api/incidents/{id}/feedback`
+   */
+  feedbackIncident(
+    id: string,
+    body: FeedbackRequest,
+    options?: RequestOptions,
+  ): Promise<FeedbackResult> {
+    return this.#request<FeedbackResult>(
+      'post',
+      `api/incidents/${encodeURIComponent(id)}/feedback`,
+      { query: undefined, body, parse: 'json' },
       options,
     );
   }

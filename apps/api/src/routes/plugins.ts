@@ -19,7 +19,12 @@ const VoteResultSchema = z
     category: z.enum(CATEGORIES).nullable(),
     up: z.number().int(),
     down: z.number().int(),
-    score: z.number().openapi({ description: 'Wilson lower bound of the up-vote share (95%)' }),
+    successes: z.number().int().openapi({ description: 'Reported successful outcomes' }),
+    failures: z.number().int().openapi({ description: 'Reported failed outcomes' }),
+    score: z.number().openapi({
+      description:
+        'Wilson lower bound (95%) of the good share of votes and outcomes together: what ranking uses',
+    }),
   })
   .openapi('VoteResult');
 

@@ -69,6 +69,10 @@ export const AnalysisResultSchema = z
         text: z.string(),
         category: z.enum(CATEGORIES),
         weight: z.number(),
+        learned_from: z.string().optional().openapi({
+          description:
+            'Only on evidence from a learned pattern: the incident whose feedback taught it',
+        }),
       }),
     ),
     templates: z.array(
@@ -80,6 +84,9 @@ export const AnalysisResultSchema = z
         category: z.enum(CATEGORIES),
         seen_at: z.string(),
         resolved: z.boolean().nullable(),
+        resolution: z.string().nullable().openapi({
+          description: 'How it was resolved (an action feedback reported successful)',
+        }),
       }),
     ),
     actions: z.array(ActionSchema),
@@ -100,11 +107,33 @@ export const AnalysisResultSchema = z
     mode: z.enum(MODES),
     duration_ms: z.number(),
     signature: z.string(),
+    occurrences: z.number().int().openapi({
+      description: 'Occurrences of this incident so far (more than 1 when deduplicated)',
+    }),
+    deduplicated: z.boolean().openapi({
+      description:
+        'True when the log repeated an incident of the same tenant and signature within DEDUP_WINDOW_SEC: the fresh analysis under the existing incident_id, with no new actions',
+    }),
+    learned: z
+      .object({
+        from_incident_id: z.string().nullable(),
+        observed_category: z.enum(CATEGORIES),
+      })
+      .optional()
+      .openapi({ description: 'Present when the category came from a learned pattern' }),
   })
   .openapi('AnalysisResult');
 
 export const IncidentSchema = AnalysisResultSchema.extend({
   received_at: z.string(),
+  last_seen_at: z.string(),
   tenant: z.string(),
   occurrences: z.number().int(),
+  feedback: z.object({
+    resolved: z.boolean().nullable(),
+    resolution: z.string().nullable(),
+    corrected_category: z.enum(CATEGORIES).nullable(),
+    helpful: z.number().int(),
+    unhelpful: z.number().int(),
+  }),
 }).openapi('Incident');
