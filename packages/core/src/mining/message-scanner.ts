@@ -240,6 +240,7 @@ function findClosingQuote(s: string, open: number, quote: number): number {
       if (cls(next) === C_SPACE || (!isAlnum(next) && next !== quote)) {
         return gaps === 0 || gaps >= 3 ? j : -1;
       }
+      if (prevSpace) return -1; // another quoted value opens: this one is not closed
     } else if (c === 92) {
       j++; // skip the escaped character
     }
@@ -407,12 +408,18 @@ const LIST_SEPARATORS = ',#;|';
 /** "7007##548365##12", "1514038440000,0,0": each number a value; null when s is no such list. */
 function numberList(s: string): Masked | null {
   let separated = false;
+  let colon = false;
+  let comma = false;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (LIST_SEPARATORS.includes(s[i] as string)) separated = true;
-    else if (!isDigitAt(s, i) && c !== 46 && c !== 45 && c !== 58) return null; // digits . - :
+    if (LIST_SEPARATORS.includes(s[i] as string)) {
+      separated = true;
+      if (c === 44) comma = true;
+    } else if (c === 58) colon = true;
+    else if (!isDigitAt(s, i) && c !== 46 && c !== 45) return null; // digits . - :
   }
-  if (!separated) return null;
+  // 18:01:47,978 is a time with milliseconds, not a list.
+  if (!separated || (comma && colon)) return null;
   let text = '';
   let inValue = false;
   for (let i = 0; i < s.length; i++) {
@@ -434,12 +441,41 @@ function isHostPort(s: string): boolean {
   if (colon <= 0 || s.length - colon - 1 < 1 || s.length - colon - 1 > 5) return false;
   for (let i = colon + 1; i < s.length; i++) if (!isDigitAt(s, i)) return false;
   let marked = false;
+  let dot = false;
   for (let i = 0; i < colon; i++) {
     const c = s.charCodeAt(i);
-    if (isDigitAt(s, i) || c === 46 || c === 47) marked = true;
+    if (isDigitAt(s, i) || c === 47) marked = true;
+    else if (c === 46) dot = true;
     else if (!isAlnum(c) && c !== 45 && c !== 95) return false;
   }
-  return marked;
+  // A dotted name is a host when it ends in a domain: not Z.java:12 (file:line).
+  return marked || (dot && endsInDomain(s.slice(0, colon)));
+}
+
+// Two-letter endings that are source files rather than country domains.
+const SOURCE_EXTENSIONS = new Set([
+  'go',
+  'py',
+  'js',
+  'ts',
+  'rs',
+  'rb',
+  'cc',
+  'hh',
+  'kt',
+  'cs',
+  'pl',
+  'sh',
+  'ex',
+  'md',
+]);
+
+function endsInDomain(host: string): boolean {
+  const label = host.slice(host.lastIndexOf('.') + 1).toLowerCase();
+  return (
+    TLDS.has(label) ||
+    (label.length === 2 && !SOURCE_EXTENSIONS.has(label) && !/[^a-z]/.test(label))
+  );
 }
 
 const VAR_RESULT: Masked = { text: WILDCARD, kind: VARIABLE };
