@@ -107,6 +107,17 @@ describe('detectSignals', () => {
     expect(killed?.matches.map((m) => m.category)).toEqual(['oom']);
   });
 
+  it('does not count a warning about a failure the program handled', () => {
+    const [native, fallback, real] = signalsOf(
+      'WARN  [main] util.NativeCodeLoader: Failed to load native library for your platform... using builtin-java classes where applicable',
+      'WARN  cache: failed to connect to redis, falling back to the in-memory cache',
+      'WARN  upload of report 7 failed',
+    );
+    expect(native?.failing).toBe(false);
+    expect(fallback?.failing).toBe(false);
+    expect(real?.failing).toBe(true);
+  });
+
   it('reads an upper-case level word when the ingester found none', () => {
     const [warning] = signalsOf(
       '1:M 05 May 2024 10:00:00.001 # WARNING: The TCP backlog setting of 511 cannot be enforced',

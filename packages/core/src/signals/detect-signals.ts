@@ -76,7 +76,9 @@ export function detectSignal(record: LogRecord, index: CatalogIndex): RecordSign
     matches.length > 0 ||
     level === 'error' ||
     level === 'fatal' ||
-    (!declaredHealthy && mentionsFailure(record.text, level === 'warn', lower));
+    (!declaredHealthy &&
+      mentionsFailure(record.text, level === 'warn', lower) &&
+      !(level === 'warn' && handledWarning(lower)));
   const retrying = failing && mentionsRetry(record.text);
   // A healthy record is only asked whether it reports a success when a
   // retried failure waits for one (see `reportsSuccess`).
@@ -110,6 +112,15 @@ export function detectSignals(
     }
   }
   return signals;
+}
+
+// A warning that says how the program carried on ("falling back to", "using
+// the default", "ignoring") reports something it handled, not a failure.
+const HANDLED =
+  /\b(?:falling back|fall back|fallback to|using (?:the )?defaults?|defaulting to|using builtin|will use|ignoring|ignored|skipping|continuing without|proceeding without)\b/;
+
+function handledWarning(lower: string): boolean {
+  return HANDLED.test(lower);
 }
 
 /** A healthy record that says something went through: it ends the retries before it. */

@@ -497,7 +497,6 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     "undefined method `name' for nil:NilClass (NoMethodError)",
     'RangeError: Maximum call stack size exceeded',
   ],
-  'crash.exception-type': ["KeyError: 'user_id'", 'java.lang.IllegalArgumentException: bad id'],
 
   'dbconn.too-many': [
     'FATAL:  sorry, too many clients already',

@@ -835,13 +835,6 @@ export const SIGNATURES: readonly Signature[] = [
     'nullpointer|nullreference|object reference not set|nil pointer|invalid memory address|index out of range|indexoutofbounds|classcastexception|arithmeticexception|concurrentmodification|stackoverflow|call stack size|recursionerror|recursion depth|zerodivision|divide by zero|division by zero|attributeerror|typeerror|referenceerror|nameerror|unboundlocalerror|nomethoderror|undefined method|call to undefined|call to a member function|assertion',
     /\bNullPointerException\b|\bNullReferenceException\b|\bObject reference not set to an instance\b|\bnil pointer dereference\b|\binvalid memory address\b|\bindex out of range\b|\b\w{0,20}IndexOutOfBounds\w{0,20}\b|\bClassCastException\b|\bArithmeticException\b|\bConcurrentModificationException\b|\bStackOverflow(?:Error|Exception)\b|\bMaximum call stack size exceeded\b|\bRecursionError\b|\bmaximum recursion depth exceeded\b|\bZeroDivisionError\b|\b(?:divide|division) by zero\b|\bAttributeError: |\bTypeError: |\bReferenceError: \S{1,128} is not defined\b|\bNameError: |\bUnboundLocalError\b|\bNoMethodError\b|\bundefined method [`'][^'\n]{1,64}' for nil\b|\bCall to (?:undefined (?:function|method)|a member function \S{1,64} on null)\b|\bAssertion [`'][^\n]{0,200}' failed\b|\bassertion failed\b|\bAssertionError\b/i,
   ),
-  sig(
-    'crash.exception-type',
-    'app_crash',
-    0.5,
-    'indexerror|keyerror|valueerror|illegalstateexception|illegalargumentexception|unsupportedoperationexception|runtimeerror|runtimeexception|invalidoperationexception|argumentexception',
-    /\b(?:IndexError|KeyError|ValueError|RuntimeError): |\b(?:IllegalState|IllegalArgument|UnsupportedOperation|Runtime|InvalidOperation|Argument(?:Null|OutOfRange)?)Exception\b/,
-  ),
 
   // ------------------------------------------------ db_connection_limit
   sig(
