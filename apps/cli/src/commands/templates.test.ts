@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -122,8 +122,10 @@ describe('devops-agent templates', () => {
     const second = await runCli(['templates', log, '--db', db]);
     expect(first.code).toBe(0);
     expect(second.stdout).toBe(first.stdout);
+    const before = readdirSync(dir).sort();
     const alone = await runCli(['templates', log], { cwd: dir });
     expect(alone.stdout).toBe(first.stdout);
+    expect(readdirSync(dir).sort()).toEqual(before);
   });
 
   it.each([
