@@ -55,6 +55,17 @@ describe('LogAnalysis', () => {
     expect(analyse(log, { maxPendingRetries: 1 }).hypotheses.map((h) => h.count)).toEqual([2]);
   });
 
+  it('calls the same failing exit, again and again, a crash loop when nothing deeper shows', () => {
+    const exits = [];
+    for (let i = 0; i < 4; i++) {
+      exits.push(`web_1  | ERROR boot sequence aborted at step ${i}`, 'web_1 exited with code 1');
+    }
+    expect(analyse(exits.join('\n')).hypotheses[0]?.category).toBe('crash_loop');
+    expect(analyse(exits.slice(0, 4).join('\n')).hypotheses).toEqual([]);
+    const deeper = [...exits, "web_1  | Error: Cannot find module 'express'"];
+    expect(analyse(deeper.join('\n')).hypotheses[0]?.category).toBe('dependency_missing');
+  });
+
   it('counts templates per log, most frequent first, and a stable signature', () => {
     const log = [
       'INFO user 1 logged in',

@@ -18,6 +18,11 @@ import { type CatalogIndex, indexCatalog } from './signature-index.js';
 export const MAX_TEMPLATES = 50;
 /** Records kept whole for the reasoning loop; beyond, one shared signal stands for each kind. */
 const KEPT_SIGNALS = 20_000;
+/** The same exit, this many times: something keeps restarting it. */
+const REPEATED_EXITS = 3;
+// A process or container that exits with a failure status.
+const EXITED =
+  /\b(?:exited with (?:code|status) [1-9]\d{0,2}\b|exit(?:ed)? (?:status|code)[ =:]{1,3}[1-9]\d{0,2}\b|Main process exited, code=(?:exited|killed|dumped)|terminated with exit code [1-9]|process exited with code [1-9])/i;
 /** Records read for entities whatever they say; after them, failing records only. */
 const ENTITY_RECORDS = 1000;
 /** Retried failures waiting for a success that would make them transient. */
@@ -69,6 +74,7 @@ export class LogAnalysis {
   readonly #templateCounts = new Map<string, number>();
   readonly #failingTemplates = new Set<string>();
   #pending: { signal: RecordSignal; templateId: string }[] = [];
+  readonly #exits = new Map<string, { count: number; first: RecordSignal; offset: number }>();
   #worst = SEVERITIES.length - 1;
   #records = 0;
 
@@ -115,6 +121,7 @@ export class LogAnalysis {
   }
 
   #commit(signal: RecordSignal, templateId: string): void {
+    if (signal.failing) this.#noteExit(signal, templateId);
     this.#hypotheses.add(signal);
     this.#evidence.add(signal, templateId);
     this.#worst = Math.min(this.#worst, SEVERITIES.indexOf(signal.severity));
@@ -134,9 +141,35 @@ export class LogAnalysis {
     this.#signals.push(representative);
   }
 
+  /** Exits of one kind that repeat: a restart loop, even where no platform names it. */
+  #noteExit(signal: RecordSignal, templateId: string): void {
+    const exit = EXITED.exec(signal.record.text);
+    if (!exit) return;
+    const seen = this.#exits.get(templateId);
+    if (seen) seen.count++;
+    else this.#exits.set(templateId, { count: 1, first: signal, offset: exit.index });
+  }
+
   finish(): LogAnalysisSummary {
     for (const p of this.#pending) this.#commit(p.signal, p.templateId);
     this.#pending = [];
+    for (const [templateId, exit] of this.#exits) {
+      if (exit.count < REPEATED_EXITS) continue;
+      const loop: RecordSignal = {
+        ...exit.first,
+        matches: [
+          {
+            signatureId: 'crashloop.repeated-exit',
+            category: 'crash_loop',
+            weight: 0.6,
+            offset: exit.offset,
+          },
+        ],
+      };
+      this.#hypotheses.add(loop);
+      this.#evidence.add(loop, templateId);
+    }
+    this.#exits.clear();
     const worst = SEVERITIES[this.#worst] ?? 'medium';
     const failing = [...this.#failingTemplates].sort().join(',');
     return {

@@ -507,7 +507,7 @@ export const SIGNATURES: readonly Signature[] = [
     'permission_denied',
     0.6,
     '403|forbidden',
-    /\b403 Forbidden\b|\b(?:HTTP(?:\/\d(?:\.\d)?)?|HTTPSTATUS|status(?: ?code)?|code|error)[=: ]{1,3}403\b|\b(?:got|returned|response(?: code)?) 403\b|\bE403\b|\b403 \(Forbidden\)|\bForbidden\b/i,
+    /\b403 Forbidden\b|\b(?:HTTP(?:\/\d(?:\.\d)?)?|status(?: ?code)?|code|error)[=: ]{1,3}403\b|\b(?:got|returned|response(?: code)?) 403\b|\bE403\b|\b403 \(Forbidden\)|\bForbidden\b/i,
   ),
   sig(
     'perm.rbac',
@@ -869,7 +869,7 @@ export const SIGNATURES: readonly Signature[] = [
     'rate_limited',
     0.9,
     '429|too many requests|toomanyrequests|too_many_requests',
-    /\bToo Many Requests\b|\bTooManyRequests(?:Exception|Error)?\b|\btoomanyrequests\b|\bTOO_MANY_REQUESTS\b|\b(?:HTTP(?:\/\d(?:\.\d)?)?|HTTPSTATUS|status(?: ?code)?|code|error)[=: ]{1,3}429\b|\b(?:got|returned|response(?: code)?) 429\b|\bE429\b|\b429 \(Too Many/i,
+    /\bToo Many Requests\b|\bTooManyRequests(?:Exception|Error)?\b|\btoomanyrequests\b|\bTOO_MANY_REQUESTS\b|\b(?:HTTP(?:\/\d(?:\.\d)?)?|status(?: ?code)?|code|error)[=: ]{1,3}429\b|\b(?:got|returned|response(?: code)?) 429\b|\bE429\b|\b429 \(Too Many/i,
     ['permission_denied', 'upstream_unavailable'],
   ),
   sig(
@@ -888,7 +888,7 @@ export const SIGNATURES: readonly Signature[] = [
     'upstream_unavailable',
     0.85,
     'bad gateway|service unavailable|service temporarily unavailable|serviceunavailable|502|503',
-    /\bBad Gateway\b|\bService (?:Temporarily )?Unavailable\b|\bServiceUnavailable(?:Exception|Error)?\b|\b(?:HTTP(?:\/\d(?:\.\d)?)?|HTTPSTATUS|status(?: ?code)?|code|error)[=: ]{1,3}50[23]\b|\b(?:got|returned|response(?: code)?) 50[23]\b|\bE50[23]\b/i,
+    /\bBad Gateway\b|\bService (?:Temporarily )?Unavailable\b|\bServiceUnavailable(?:Exception|Error)?\b|\b(?:HTTP(?:\/\d(?:\.\d)?)?|status(?: ?code)?|code|error)[=: ]{1,3}50[23]\b|\b(?:got|returned|response(?: code)?) 50[23]\b|\bE50[23]\b/i,
   ),
   sig(
     'upstream.proxy',
