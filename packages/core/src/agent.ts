@@ -1,3 +1,4 @@
+import type { ActionRecord } from './domain/actions.js';
 import { CATEGORY_DESCRIPTIONS, type Category } from './domain/categories.js';
 import { ForbiddenError, NotFoundError, ValidationError } from './domain/errors.js';
 import {
@@ -18,13 +19,13 @@ import { DefaultPolicyEngine } from './memory/default-policy-engine.js';
 import { MemoryKnowledgeStore } from './memory/memory-knowledge-store.js';
 import { MemorySecretStore } from './memory/memory-secret-store.js';
 import { TemplateMiner } from './mining/template-miner.js';
-import { governActions } from './pipeline/govern.js';
-import { planActions } from './pipeline/plan.js';
+import { type ActionListQuery, createRemediation } from './pipeline/remediation.js';
 import { PLUGIN_CATALOG, type PluginSpec } from './playbooks/plugin-catalog.js';
 import type { Actuator } from './ports/actuator.js';
 import { type Clock, systemClock } from './ports/clock.js';
 import type {
   ActionOutcome,
+  AuditEntry,
   FeedbackRecord,
   IncidentQuery,
   KnowledgeStore,
@@ -59,6 +60,15 @@ export interface AgentOptions {
   reasoning?: Partial<ReasoningSettings>;
   /** Global stop: false makes every action `skipped`. */
   executionEnabled?: boolean;
+  /** Pending approvals expire this long after they are planned (`APPROVAL_TTL_SEC`, default 86400). */
+  approvalTtlSec?: number;
+  /**
+   * Whether the licence grants the `auto_remediation` feature; asked for every
+   * auto-mode request and every approval. Default: always (licensing off).
+   */
+  autoRemediationAllowed?: () => Promise<boolean>;
+  /** Directories a path taken from a log may point into (the policy file's `allowed_path_roots`). */
+  allowedPathRoots?: readonly string[];
   newId?: () => string;
   /**
    * A log whose tenant and signature match an incident seen less than this
@@ -128,6 +138,17 @@ export interface Agent {
     query: Omit<IncidentQuery, 'tenant'>,
     principal?: Principal,
   ): Promise<Page<StoredIncident>>;
+  /** Governed actions, newest first (expired approvals are closed first). Admins see every tenant. */
+  listActions(query: ActionListQuery, principal?: Principal): Promise<Page<ActionRecord>>;
+  /** Runs a pending action exactly once (`action_not_pending` for every other caller). */
+  approveAction(actionId: string, principal: Principal): Promise<ActionRecord>;
+  /** Closes a pending action without running it, exactly once. */
+  rejectAction(actionId: string, principal: Principal, reason?: string): Promise<ActionRecord>;
+  /** The audit log, newest first. Admins see every tenant. */
+  listAudit(
+    query: { limit: number; cursor?: string | undefined },
+    principal?: Principal,
+  ): Promise<Page<AuditEntry>>;
   readonly store: KnowledgeStore;
   readonly reasoning: Readonly<ReasoningSettings>;
   close(): Promise<void>;
@@ -137,8 +158,8 @@ export interface Agent {
 export function createAgent(options: AgentOptions = {}): Agent {
   const store = options.store ?? new MemoryKnowledgeStore();
   const policyEngine = options.policyEngine ?? new DefaultPolicyEngine();
-  // Kept for the actuators and the LLM step that read secrets through the agent.
-  void (options.secretStore ?? new MemorySecretStore());
+  // The actuators read the secrets their configuration names through the agent.
+  const secretStore = options.secretStore ?? new MemorySecretStore();
   const telemetry = options.telemetry ?? noopTelemetry;
   const clock = options.clock ?? systemClock;
   const newId = options.newId ?? (() => crypto.randomUUID());
@@ -150,6 +171,20 @@ export function createAgent(options: AgentOptions = {}): Agent {
   });
   const actuators = new Map((options.actuators ?? []).map((a) => [a.plugin, a]));
   const dedupWindowSec = Math.max(0, options.dedupWindowSec ?? 0);
+  const remediation = createRemediation({
+    store,
+    policyEngine,
+    actuators,
+    secrets: secretStore,
+    clock,
+    newId,
+    executionEnabled,
+    approvalTtlSec: options.approvalTtlSec,
+    autoRemediationAllowed: options.autoRemediationAllowed,
+    allowedPathRoots: options.allowedPathRoots,
+    onPolicyDecision: (engine, decision) => telemetry.policyDecided?.(engine, decision),
+    onActionUpdated: (action) => telemetry.actionUpdated?.(action),
+  });
   const minerSaveIntervalMs = Math.max(0, options.minerSaveIntervalMs ?? 5000);
 
   let miner: TemplateMiner | null = null;
@@ -355,25 +390,20 @@ export function createAgent(options: AgentOptions = {}): Agent {
       result.durationMs = round(clock.monotonicMs() - started);
     } else {
       result.similarIncidents = withoutIncident(similarAll, newIncidentId);
-      const votes = await store.listVotes(category);
-      const steps = await telemetry.stage('plan', async () =>
-        planActions({ category, entities, summary, votes }),
-      );
-      result.actions = await telemetry.stage('govern', () =>
-        governActions(
-          {
-            steps,
-            mode,
-            category,
-            confidence,
-            learned: learned !== null,
-            context,
-            principal,
-            executionEnabled,
-            newId,
-          },
-          { policyEngine, actuators },
-        ),
+      result.actions = await remediation.remediate(
+        {
+          incidentId: newIncidentId,
+          category,
+          confidence,
+          learned: learned !== null || outcome.learned,
+          mode,
+          context,
+          principal,
+          entities,
+          summary,
+          evidence,
+        },
+        (name, run) => telemetry.stage(name, run),
       );
       result.durationMs = round(clock.monotonicMs() - started);
       if (result.actions.length > 0) {
@@ -428,6 +458,10 @@ export function createAgent(options: AgentOptions = {}): Agent {
     },
     listIncidents: (query, principal = ANONYMOUS) =>
       store.listIncidents({ ...query, tenant: tenantScope(principal) }),
+    listActions: (query, principal = ANONYMOUS) => remediation.listActions(query, principal),
+    approveAction: (actionId, principal) => remediation.approve(actionId, principal),
+    rejectAction: (actionId, principal, reason) => remediation.reject(actionId, principal, reason),
+    listAudit: (query, principal = ANONYMOUS) => remediation.listAudit(query, principal),
     store,
     reasoning,
     async close() {

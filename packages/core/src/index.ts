@@ -11,6 +11,7 @@ export type {
   VoteResult,
 } from './agent.js';
 export { createAgent } from './agent.js';
+export type { ActionChange, ActionRecord, ActionReview } from './domain/actions.js';
 export * from './domain/categories.js';
 export * from './domain/errors.js';
 export * from './domain/types.js';
@@ -24,10 +25,29 @@ export { MemoryKnowledgeStore } from './memory/memory-knowledge-store.js';
 export { MemorySecretStore } from './memory/memory-secret-store.js';
 export type { MinedRecord, TemplateGroup } from './mining/template-miner.js';
 export { TemplateMiner } from './mining/template-miner.js';
+export { EXECUTION_DISABLED, NOT_LICENSED, POLICY_UNAVAILABLE } from './pipeline/govern.js';
 export type { PlaybookStep } from './playbooks/playbooks.js';
 export { PLAYBOOKS } from './playbooks/playbooks.js';
-export type { OperationSpec, PluginSpec } from './playbooks/plugin-catalog.js';
-export { findOperation, PLUGIN_CATALOG, pluginNames } from './playbooks/plugin-catalog.js';
+export type { OperationSpec, ParamScope, PluginSpec } from './playbooks/plugin-catalog.js';
+export {
+  checkParams,
+  configuredName,
+  DEFAULT_ALLOWED_PATH_ROOTS,
+  DEFAULT_PARAM_SCOPE,
+  findOperation,
+  findPlugin,
+  namespaceName,
+  PLUGIN_CATALOG,
+  pluginNames,
+  resourceName,
+  safePath,
+} from './playbooks/plugin-catalog.js';
+export type { PolicyRules, PolicyRulesInput } from './policy/policy-rules.js';
+export {
+  DEFAULT_POLICY_RULES,
+  evaluatePolicyRules,
+  PolicyRulesSchema,
+} from './policy/policy-rules.js';
 export * from './ports/index.js';
 export type { CueMatch, RecordSignal } from './signals/detect-signals.js';
 export { detectSignals } from './signals/detect-signals.js';

@@ -51,6 +51,30 @@ export interface AuditLogTable {
   result: string | null;
 }
 
+/** A governed action (migrations 002 and 005). Text timestamps are ISO-8601. */
+export interface ActionsTable {
+  action_id: string;
+  incident_id: string;
+  tenant: string;
+  plugin: string;
+  operation: string;
+  params_json: string;
+  risk: string;
+  decision: string;
+  reasons_json: string;
+  status: string;
+  output: string | null;
+  error: string | null;
+  created_at: string;
+  updated_at: string;
+  decided_by: string | null;
+  target: string | null;
+  expires_at: string | null;
+  executed_at: string | null;
+  description: string | null;
+  review_json: string | null;
+}
+
 export interface PluginVotesTable {
   plugin: string;
   /** '' stands for "no category": NULL cannot take part in a primary key. */
@@ -74,6 +98,7 @@ export interface KnowledgeDatabase {
   miner_state: MinerStateTable;
   learned_patterns: LearnedPatternsTable;
   audit_log: AuditLogTable;
+  actions: ActionsTable;
 }
 
 export type SqlDialectName = 'sqlite' | 'postgres';

@@ -1,8 +1,14 @@
 import {
+  type ActionChange,
+  type ActionQuery,
+  type ActionRecord,
+  type ActionStatus,
   type AnalysisResult,
   type AuditEntry,
+  type AuditQuery,
   type Category,
   decodeCursor,
+  type ExecutionCountQuery,
   encodeCursor,
   type FeedbackRecord,
   type IncidentOccurrence,
@@ -23,6 +29,7 @@ import {
 import type Database from 'better-sqlite3';
 import { type CompiledQuery, type Insertable, type Kysely, type Selectable, sql } from 'kysely';
 import type { IncidentsTable, KnowledgeDatabase, SqlDialectName } from './schema.js';
+import * as actionStore from './sql-action-store.js';
 import { toStoreError } from './store-errors.js';
 
 /** The single row of miner state (one template miner per deployment). */
@@ -339,6 +346,36 @@ export class SqlKnowledgeStore implements KnowledgeStore {
 
   async appendAudit(entry: AuditEntry): Promise<void> {
     await this.#run('appendAudit', (db) => auditInsert(db, entry).execute());
+  }
+
+  async saveActions(actions: readonly ActionRecord[]): Promise<void> {
+    await this.#run('saveActions', (db) => actionStore.saveActions(db, actions));
+  }
+
+  getAction(actionId: string, tenant: string | null): Promise<ActionRecord | null> {
+    return this.#run('getAction', (db) => actionStore.getAction(db, actionId, tenant));
+  }
+
+  listActions(query: ActionQuery): Promise<Page<ActionRecord>> {
+    return this.#run('listActions', (db) => actionStore.listActions(db, query));
+  }
+
+  updateAction(
+    actionId: string,
+    change: ActionChange,
+    expected: ActionStatus | null,
+  ): Promise<ActionRecord | null> {
+    return this.#run('updateAction', (db) =>
+      actionStore.updateAction(db, actionId, change, expected),
+    );
+  }
+
+  countExecutions(query: ExecutionCountQuery): Promise<number> {
+    return this.#run('countExecutions', (db) => actionStore.countExecutions(db, query));
+  }
+
+  listAudit(query: AuditQuery): Promise<Page<AuditEntry>> {
+    return this.#run('listAudit', (db) => actionStore.listAudit(db, query));
   }
 
   async pruneIncidents(before: string): Promise<number> {

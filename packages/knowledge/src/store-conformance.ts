@@ -11,6 +11,7 @@ import {
   type VoteTally,
 } from '@agent/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describeActionStoreContract } from './action-store-conformance.js';
 import {
   createKnowledgeStore,
   type KnowledgeStoreOptions,
@@ -622,6 +623,8 @@ export function describeKnowledgeStoreConformance(target: ConformanceTarget): vo
     it('appends audit entries', async () => {
       await expect(store.appendAudit(audit('test.event', 'x'))).resolves.toBeUndefined();
     });
+
+    describeActionStoreContract(() => store, peerOrSelf, makeIncident);
 
     it('pings, and closes more than once without error', async () => {
       await expect(store.ping()).resolves.toBeUndefined();

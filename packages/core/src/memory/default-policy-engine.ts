@@ -1,33 +1,37 @@
+import {
+  DEFAULT_POLICY_RULES,
+  evaluatePolicyRules,
+  type PolicyRules,
+  type PolicyRulesInput,
+  PolicyRulesSchema,
+} from '../policy/policy-rules.js';
 import type { PolicyDecision, PolicyEngine, PolicyInput } from '../ports/policy-engine.js';
 
 /**
- * The policy `createAgent()` uses when none is given: conservative rules that
- * need no file. Low-risk actions on a confident diagnosis may run; anything
- * riskier, in production, or based on a learned category needs approval.
+ * The built-in policy engine: the rules of a policy file (or the defaults,
+ * which need no file). Low-risk actions on a confident diagnosis may run;
+ * anything riskier, in production, or based on a learned category needs
+ * approval; a plugin off the allowlist, a low confidence or a target past
+ * its blast radius is denied.
  */
 export class DefaultPolicyEngine implements PolicyEngine {
   readonly name = 'builtin';
-  readonly #minConfidence: number;
+  readonly rules: PolicyRules;
 
-  constructor(options: { minConfidence?: number } = {}) {
-    this.#minConfidence = options.minConfidence ?? 0.6;
+  /** `rules` are validated (an invalid rule throws); without them the defaults apply. */
+  constructor(options: { rules?: PolicyRulesInput; minConfidence?: number } = {}) {
+    const rules = options.rules ? PolicyRulesSchema.parse(options.rules) : DEFAULT_POLICY_RULES;
+    this.rules =
+      options.minConfidence === undefined
+        ? rules
+        : { ...rules, min_confidence: options.minConfidence };
+  }
+
+  get blastRadiusWindowSec(): number {
+    return this.rules.blast_radius.window_sec;
   }
 
   async decide(input: PolicyInput): Promise<PolicyDecision> {
-    if (input.incident.confidence < this.#minConfidence) {
-      return {
-        decision: 'denied',
-        reasons: [
-          `confidence ${input.incident.confidence.toFixed(2)} is below the minimum ${this.#minConfidence}`,
-        ],
-      };
-    }
-    const reasons: string[] = [];
-    if (input.action.risk !== 'low')
-      reasons.push(`${input.action.risk}-risk action needs approval`);
-    if (input.context.environment === 'production') reasons.push('production needs approval');
-    if (input.incident.learned) reasons.push('category was learned, not observed');
-    if (reasons.length > 0) return { decision: 'approval_required', reasons };
-    return { decision: 'allowed', reasons: ['low-risk action on a confident diagnosis'] };
+    return evaluatePolicyRules(this.rules, input);
   }
 }

@@ -1,3 +1,4 @@
+import type { ActionChange, ActionRecord } from '../domain/actions.js';
 import type { Category } from '../domain/categories.js';
 import { ValidationError } from '../domain/errors.js';
 import type {
@@ -7,6 +8,7 @@ import type {
   SimilarIncident,
   StoredIncident,
 } from '../domain/types.js';
+import type { ActionQuery, AuditQuery, ExecutionCountQuery } from '../ports/action-store.js';
 import type {
   AuditEntry,
   FeedbackRecord,
@@ -30,6 +32,7 @@ export class MemoryKnowledgeStore implements KnowledgeStore {
   readonly #votes = new Map<string, VoteTally>();
   readonly #patterns: LearnedPattern[] = [];
   readonly #audit: AuditEntry[] = [];
+  readonly #actions = new Map<string, ActionRecord>();
   #minerState: MinerState | null = null;
 
   async saveIncident(incident: StoredIncident): Promise<void> {
@@ -211,6 +214,129 @@ export class MemoryKnowledgeStore implements KnowledgeStore {
 
   async saveMinerState(state: MinerState): Promise<void> {
     this.#minerState = structuredClone(state);
+  }
+
+  // Actions of a pruned incident are gone with it, as the SQL stores cascade.
+  #liveAction(actionId: string): ActionRecord | undefined {
+    const action = this.#actions.get(actionId);
+    return action && this.#incidents.has(action.incidentId) ? action : undefined;
+  }
+
+  async saveActions(actions: readonly ActionRecord[]): Promise<void> {
+    for (const action of actions) this.#actions.set(action.actionId, structuredClone(action));
+  }
+
+  async getAction(actionId: string, tenant: string | null): Promise<ActionRecord | null> {
+    const found = this.#liveAction(actionId);
+    if (!found || (tenant !== null && found.tenant !== tenant)) return null;
+    return structuredClone(found);
+  }
+
+  async listActions(query: ActionQuery): Promise<Page<ActionRecord>> {
+    const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
+    if (query.cursor !== undefined && after === null) {
+      throw new ValidationError('cursor: not a cursor returned by this list');
+    }
+    const matching = [...this.#actions.values()]
+      .filter(
+        (a) =>
+          this.#incidents.has(a.incidentId) &&
+          (query.tenant === null || a.tenant === query.tenant) &&
+          (query.status === undefined || a.status === query.status) &&
+          (query.expiresBefore === undefined ||
+            (a.expiresAt !== null && a.expiresAt <= query.expiresBefore)),
+      )
+      .sort((a, b) =>
+        a.createdAt !== b.createdAt
+          ? a.createdAt < b.createdAt
+            ? 1
+            : -1
+          : a.actionId < b.actionId
+            ? 1
+            : a.actionId > b.actionId
+              ? -1
+              : 0,
+      )
+      .filter(
+        (a) =>
+          after === null ||
+          a.createdAt < after.at ||
+          (a.createdAt === after.at && a.actionId < after.id),
+      );
+    const items = matching.slice(0, query.limit).map((a) => structuredClone(a));
+    const last = items.at(-1);
+    const nextCursor =
+      matching.length > query.limit && last
+        ? encodeCursor({ at: last.createdAt, id: last.actionId })
+        : null;
+    return { items, nextCursor };
+  }
+
+  async updateAction(
+    actionId: string,
+    change: ActionChange,
+    expected: ActionRecord['status'] | null,
+  ): Promise<ActionRecord | null> {
+    // No await between the check and the write: one event-loop turn is atomic here.
+    const action = this.#liveAction(actionId);
+    if (!action || (expected !== null && action.status !== expected)) return null;
+    action.status = change.status;
+    action.updatedAt = change.updatedAt;
+    if (change.decision !== undefined) action.decision = change.decision;
+    if (change.reasons !== undefined) action.reasons = [...change.reasons];
+    if (change.decidedBy !== undefined) action.decidedBy = change.decidedBy;
+    if (change.executedAt !== undefined) action.executedAt = change.executedAt;
+    if (change.output !== undefined) {
+      if (change.output === null) delete action.output;
+      else action.output = change.output;
+    }
+    if (change.error !== undefined) {
+      if (change.error === null) delete action.error;
+      else action.error = change.error;
+    }
+    return structuredClone(action);
+  }
+
+  async countExecutions(query: ExecutionCountQuery): Promise<number> {
+    let n = 0;
+    for (const a of this.#actions.values()) {
+      if (
+        a.tenant === query.tenant &&
+        a.target === query.target &&
+        a.executedAt !== null &&
+        a.executedAt >= query.since &&
+        this.#incidents.has(a.incidentId)
+      ) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  async listAudit(query: AuditQuery): Promise<Page<AuditEntry>> {
+    // The position in the append-only log orders entries and makes the cursor.
+    const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
+    const before = after === null ? this.#audit.length : Number(after.id);
+    if (query.cursor !== undefined && (after === null || !Number.isSafeInteger(before))) {
+      throw new ValidationError('cursor: not a cursor returned by this list');
+    }
+    const items: AuditEntry[] = [];
+    let last = -1;
+    let more = false;
+    for (let i = Math.min(before, this.#audit.length) - 1; i >= 0; i--) {
+      const entry = this.#audit[i]!;
+      if (query.tenant !== null && entry.tenant !== query.tenant) continue;
+      if (items.length === query.limit) {
+        more = true;
+        break;
+      }
+      items.push(structuredClone(entry));
+      last = i;
+    }
+    const lastEntry = items.at(-1);
+    const nextCursor =
+      more && lastEntry ? encodeCursor({ at: lastEntry.at, id: String(last) }) : null;
+    return { items, nextCursor };
   }
 
   async ping(): Promise<void> {}

@@ -1,39 +1,145 @@
+import type { ActionRecord } from '../domain/actions.js';
 import type { Category } from '../domain/categories.js';
-import type { IncidentContext, Mode, PlannedAction, Principal } from '../domain/types.js';
+import type { Decision, IncidentContext, Mode, PlannedAction, Principal } from '../domain/types.js';
 import type { Actuator } from '../ports/actuator.js';
-import type { PolicyEngine } from '../ports/policy-engine.js';
+import type { AuditEntry } from '../ports/knowledge-store.js';
+import type { PolicyDecision, PolicyEngine, PolicyInput } from '../ports/policy-engine.js';
+import type { SecretStore } from '../ports/secret-store.js';
+import { executionAudit, runActuator } from './act.js';
 import type { PlannedStep } from './plan.js';
+
+/** Blast-radius window when the policy engine names none. */
+export const DEFAULT_BLAST_RADIUS_WINDOW_SEC = 3600;
+export const POLICY_UNAVAILABLE = 'policy engine unavailable';
+export const EXECUTION_DISABLED = 'execution disabled';
+export const NOT_LICENSED = 'the licence does not include the auto_remediation feature';
 
 export interface GovernInput {
   steps: readonly PlannedStep[];
   mode: Mode;
+  incidentId: string;
   category: Category;
   confidence: number;
   learned: boolean;
   context: IncidentContext;
   principal: Principal;
+  /** `EXECUTION_ENABLED`: false skips every action in auto mode. */
   executionEnabled: boolean;
+  /** The licence grants auto remediation (always true when licensing is off). */
+  autoRemediationAllowed: boolean;
+  now: Date;
+  /** Pending approvals expire this long after they are planned. */
+  approvalTtlSec: number;
   newId: () => string;
 }
 
 export interface GovernDeps {
   policyEngine: PolicyEngine;
   actuators: ReadonlyMap<string, Actuator>;
+  secrets?: SecretStore | undefined;
+  /** Executions of the target in the principal's tenant since the instant (the blast radius). */
+  countExecutions(target: string, since: string): Promise<number>;
+  onPolicyDecision?: ((engine: string, decision: Decision) => void) | undefined;
+}
+
+export interface Governed {
+  actions: PlannedAction[];
+  /** The actions as the store keeps them (approvals queue, blast-radius history). */
+  records: ActionRecord[];
+  /** Every policy decision, skip and execution, in order. */
+  audit: AuditEntry[];
+}
+
+/** Asks policy, failing closed: an engine that throws or answers nonsense denies. */
+export async function decide(
+  engine: PolicyEngine,
+  input: PolicyInput,
+  onDecision?: (engine: string, decision: Decision) => void,
+): Promise<PolicyDecision> {
+  let verdict: PolicyDecision;
+  try {
+    verdict = await engine.decide(input);
+    if (!['allowed', 'denied', 'approval_required'].includes(verdict?.decision)) {
+      verdict = { decision: 'denied', reasons: [POLICY_UNAVAILABLE] };
+    }
+  } catch {
+    verdict = { decision: 'denied', reasons: [POLICY_UNAVAILABLE] };
+  }
+  onDecision?.(engine.name, verdict.decision);
+  return { decision: verdict.decision, reasons: [...(verdict.reasons ?? [])] };
 }
 
 /**
  * Decide, and in auto mode act, for each planned step. The order of checks is
  * the contract's: an unconfigured actuator or invalid params skip the action
- * without asking policy; then policy decides; only `allowed` executes.
- * In safe mode the decision is still computed so the operator sees what auto
- * mode would do, but nothing runs.
+ * (decision `denied`) without asking policy; then policy decides: `denied`
+ * skips, `approval_required` waits as `pending_approval`, `allowed` executes
+ * now. Without the licence feature or with execution disabled every action
+ * is skipped with that reason. In safe mode the decision is still computed so
+ * the operator sees what auto mode would do, but nothing runs.
+ *
+ * Policy is asked for every step at once, so a slow engine costs one timeout
+ * per request, not one per action.
  */
-export async function governActions(
-  input: GovernInput,
-  deps: GovernDeps,
-): Promise<PlannedAction[]> {
-  const actions: PlannedAction[] = [];
-  for (const step of input.steps) {
+export async function governActions(input: GovernInput, deps: GovernDeps): Promise<Governed> {
+  const at = input.now.toISOString();
+  const window = deps.policyEngine.blastRadiusWindowSec ?? DEFAULT_BLAST_RADIUS_WINDOW_SEC;
+  const since = new Date(input.now.getTime() - window * 1000).toISOString();
+  const actor = input.principal.keyId ?? input.principal.role;
+  const tenant = input.principal.tenant;
+
+  const verdicts = await Promise.all(
+    input.steps.map(async (step) => {
+      const actuator = deps.actuators.get(step.plugin);
+      const blocked =
+        step.invalid ??
+        (!actuator?.configured
+          ? `plugin ${step.plugin} is not configured`
+          : (actuator.unavailable?.(step.operation, step.params) ?? null));
+      if (blocked) return { blocked, verdict: null };
+      let recentExecutions: number;
+      try {
+        recentExecutions = await deps.countExecutions(step.target, since);
+      } catch {
+        // Without the history the blast radius cannot be checked: fail closed.
+        return {
+          blocked: null,
+          verdict: {
+            decision: 'denied',
+            reasons: ['blast radius unknown: the store did not answer'],
+          },
+        } as const;
+      }
+      const verdict = await decide(
+        deps.policyEngine,
+        {
+          action: {
+            plugin: step.plugin,
+            operation: step.operation,
+            params: step.params,
+            risk: step.risk,
+            target: step.target,
+            recentExecutions,
+          },
+          incident: {
+            category: input.category,
+            confidence: input.confidence,
+            learned: input.learned,
+          },
+          context: input.context,
+          principal: input.principal,
+          mode: input.mode,
+          phase: 'plan',
+        },
+        deps.onPolicyDecision,
+      );
+      return { blocked: null, verdict };
+    }),
+  );
+
+  const governed: Governed = { actions: [], records: [], audit: [] };
+  for (const [i, step] of input.steps.entries()) {
+    const { blocked, verdict } = verdicts[i]!;
     const action: PlannedAction = {
       actionId: input.newId(),
       plugin: step.plugin,
@@ -45,48 +151,74 @@ export async function governActions(
       reasons: [],
       status: input.mode === 'safe' ? 'dry_run' : 'skipped',
     };
-    actions.push(action);
-    const actuator = deps.actuators.get(step.plugin);
-    const blocked =
-      step.invalid ?? (!actuator?.configured ? `plugin ${step.plugin} is not configured` : null);
-    if (blocked) {
-      action.reasons.push(blocked);
-      continue;
+    const audit = { at, actor, tenant, subject: action.actionId };
+    let expiresAt: string | null = null;
+    let executedAt: string | null = null;
+    if (blocked || !verdict) {
+      action.reasons.push(blocked ?? POLICY_UNAVAILABLE);
+      governed.audit.push({
+        ...audit,
+        event: 'action.blocked',
+        decision: 'denied',
+        reasons: [...action.reasons],
+        result: action.status,
+      });
+    } else {
+      action.decision = verdict.decision;
+      action.reasons.push(...verdict.reasons);
+      if (input.mode === 'auto') {
+        if (!input.autoRemediationAllowed) action.reasons.push(NOT_LICENSED);
+        else if (!input.executionEnabled) action.reasons.push(EXECUTION_DISABLED);
+        else if (verdict.decision === 'approval_required') {
+          action.status = 'pending_approval';
+          expiresAt = new Date(input.now.getTime() + input.approvalTtlSec * 1000).toISOString();
+        } else if (verdict.decision === 'allowed') {
+          executedAt = at;
+          const actuator = deps.actuators.get(step.plugin)!;
+          const result = await runActuator(actuator, action, deps.secrets);
+          action.status = result.ok ? 'executed' : 'failed';
+          if (result.output !== undefined) action.output = result.output;
+          if (result.error !== undefined) action.error = result.error;
+        }
+      }
+      governed.audit.push({
+        ...audit,
+        event: 'policy.decision',
+        decision: verdict.decision,
+        reasons: [...action.reasons],
+        result:
+          action.status === 'executed' || action.status === 'failed' ? 'executing' : action.status,
+      });
+      if (executedAt !== null) {
+        governed.audit.push(
+          executionAudit(audit, {
+            ok: action.status === 'executed',
+            output: action.output,
+            error: action.error,
+          }),
+        );
+      }
     }
-    const verdict = await deps.policyEngine.decide({
-      action: {
-        plugin: step.plugin,
-        operation: step.operation,
-        params: step.params,
-        risk: step.risk,
+    governed.actions.push(action);
+    governed.records.push({
+      ...structuredClone(action),
+      incidentId: input.incidentId,
+      tenant,
+      target: step.target,
+      createdAt: at,
+      updatedAt: at,
+      decidedBy: null,
+      expiresAt,
+      executedAt,
+      review: {
+        category: input.category,
+        confidence: input.confidence,
+        learned: input.learned,
+        context: { ...input.context },
+        mode: input.mode,
+        requestedBy: input.principal,
       },
-      incident: { category: input.category, confidence: input.confidence, learned: input.learned },
-      context: input.context,
-      principal: input.principal,
-      mode: input.mode,
     });
-    action.decision = verdict.decision;
-    action.reasons.push(...verdict.reasons);
-    if (input.mode === 'safe' || !actuator) continue;
-    if (!input.executionEnabled) {
-      action.status = 'skipped';
-      action.reasons.push('execution disabled');
-      continue;
-    }
-    if (verdict.decision === 'denied') action.status = 'skipped';
-    else if (verdict.decision === 'approval_required') action.status = 'pending_approval';
-    else {
-      const result = await actuator
-        .execute(step.operation, step.params, { dryRun: false, actionId: action.actionId })
-        .catch((error: unknown) => ({
-          ok: false,
-          output: undefined,
-          error: error instanceof Error ? error.message : String(error),
-        }));
-      action.status = result.ok ? 'executed' : 'failed';
-      if (result.output !== undefined) action.output = result.output;
-      if (result.error !== undefined) action.error = result.error;
-    }
   }
-  return actions;
+  return governed;
 }

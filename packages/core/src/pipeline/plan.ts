@@ -1,7 +1,12 @@
 import type { Category } from '../domain/categories.js';
 import type { Risk } from '../domain/types.js';
 import { PLAYBOOKS } from '../playbooks/playbooks.js';
-import { findOperation } from '../playbooks/plugin-catalog.js';
+import {
+  checkParams,
+  DEFAULT_PARAM_SCOPE,
+  findOperation,
+  type ParamScope,
+} from '../playbooks/plugin-catalog.js';
 import type { VoteTally } from '../ports/knowledge-store.js';
 import type { Entities } from '../signals/extract-entities.js';
 import { wilsonLowerBound } from '../util/wilson.js';
@@ -14,13 +19,17 @@ export interface PlannedStep {
   description: string;
   /** Why the step cannot run whatever policy says (missing entity, params that fail their schema). */
   invalid: string | null;
+  /** What it acts on (`plugin.operation@namespace/workload`): the blast-radius key. */
+  target: string;
 }
 
 export interface PlanInput {
   category: Category;
-  entities: Entities;
+  entities: Entities & { path?: string | undefined };
   summary: string;
   votes: readonly VoteTally[];
+  /** What log-derived parameters must stay within (context namespace, allowed path roots). */
+  scope?: ParamScope | undefined;
 }
 
 /** The playbook of the category, parameters filled from the log's entities, ranked by votes. */
@@ -29,7 +38,12 @@ export function planActions(input: PlanInput): PlannedStep[] {
     category: input.category,
     summary: input.summary,
   };
-  for (const [key, value] of Object.entries(input.entities)) values[key] = String(value);
+  for (const [key, value] of Object.entries(input.entities)) {
+    if (value !== undefined) values[key] = String(value);
+  }
+  const scope = input.scope ?? DEFAULT_PARAM_SCOPE;
+  const { namespace, service, pod, host } = input.entities;
+  const workload = `${namespace ?? '-'}/${service ?? pod ?? host ?? '-'}`;
 
   const steps = (PLAYBOOKS[input.category] ?? []).map((step, order) => {
     const missing = new Set<string>();
@@ -39,13 +53,7 @@ export function planActions(input: PlanInput): PlannedStep[] {
     if (!spec) invalid = `unknown operation ${step.plugin}.${step.operation}`;
     else if (missing.size > 0)
       invalid = `no ${[...missing].join(', ')} found in the log or context`;
-    else {
-      const parsed = spec.params.safeParse(params);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        invalid = `parameter ${issue?.path.join('.') || '(root)'} rejected: ${issue?.message ?? 'invalid'}`;
-      }
-    }
+    else invalid = checkParams(step.plugin, step.operation, params, scope);
     return {
       order,
       step: {
@@ -55,6 +63,7 @@ export function planActions(input: PlanInput): PlannedStep[] {
         risk: step.risk ?? spec?.risk ?? 'high',
         description: step.description,
         invalid,
+        target: `${step.plugin}.${step.operation}@${workload}`,
       },
     };
   });
@@ -80,9 +89,12 @@ export function planActions(input: PlanInput): PlannedStep[] {
 }
 
 const PLACEHOLDER = /\{\{(\w{1,32})\}\}/g;
+const OPTIONAL = /^\{\{(\w{1,32})\?\}\}$/;
 
 function fill(value: unknown, values: Record<string, string>, missing: Set<string>): unknown {
   if (typeof value === 'string') {
+    const optional = OPTIONAL.exec(value);
+    if (optional) return values[optional[1] ?? ''];
     return value.replace(PLACEHOLDER, (_m, key: string) => {
       const v = values[key];
       if (v === undefined) {
@@ -94,7 +106,12 @@ function fill(value: unknown, values: Record<string, string>, missing: Set<strin
   }
   if (Array.isArray(value)) return value.map((v) => fill(v, values, missing));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fill(v, values, missing)]));
+    // An optional placeholder with no value leaves its key out.
+    return Object.fromEntries(
+      Object.entries(value)
+        .map(([k, v]) => [k, fill(v, values, missing)])
+        .filter(([, v]) => v !== undefined),
+    );
   }
   return value;
 }

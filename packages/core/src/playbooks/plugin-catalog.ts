@@ -14,11 +14,74 @@ export const configuredName = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be a configured name');
 
+/** Directories a path taken from a log may point into when no other roots are configured. */
+export const DEFAULT_ALLOWED_PATH_ROOTS: readonly string[] = Object.freeze([
+  '/var/log',
+  '/var/tmp',
+  '/tmp',
+]);
+
+/**
+ * What parameters taken from a log must stay within for one request: the
+ * namespace the request's context names (when it names one) and the
+ * directories paths may point into.
+ */
+export interface ParamScope {
+  namespace?: string | undefined;
+  allowedPathRoots: readonly string[];
+}
+
+export const DEFAULT_PARAM_SCOPE: ParamScope = Object.freeze({
+  allowedPathRoots: DEFAULT_ALLOWED_PATH_ROOTS,
+});
+
+/** A namespace: a resource name, and the request context's namespace when it gives one. */
+export function namespaceName(scope: ParamScope) {
+  const { namespace } = scope;
+  return namespace === undefined
+    ? resourceName
+    : resourceName.refine((value) => value === namespace, {
+        message: `must be the request context's namespace "${namespace}"`,
+      });
+}
+
+/**
+ * A path: absolute, normalised (no `.` or `..` segments, no doubled or
+ * trailing slash), made of ordinary file-name characters, and inside one of
+ * the allowed roots.
+ */
+export function safePath(scope: ParamScope) {
+  const roots = scope.allowedPathRoots.map((r) => r.replace(/\/+$/, ''));
+  return (
+    z
+      .string()
+      .max(1024)
+      // No segment may start with a dot, so `.` and `..` cannot appear; nor an
+      // empty segment (`//`) or a trailing slash.
+      .regex(/^(?:\/[A-Za-z0-9_@+,:=][A-Za-z0-9._@+,:=-]{0,254})+$/, {
+        message: 'must be an absolute, normalised path of plain file names (no . or .. segments)',
+      })
+      .refine((value) => roots.some((root) => value === root || value.startsWith(`${root}/`)), {
+        message: `must be inside an allowed root (${roots.join(', ') || 'none configured'})`,
+      })
+  );
+}
+
+/** A value from a log where an argument belongs: its key decides what it must look like. */
+function argumentValue(scope: ParamScope) {
+  const namespace = namespaceName(scope);
+  const path = safePath(scope);
+  return (key: string) => (key === 'namespace' ? namespace : key === 'path' ? path : resourceName);
+}
+
 export interface OperationSpec {
   name: string;
   description: string;
   risk: Risk;
+  /** The parameters' schema as the catalog publishes it (no request scope). */
   params: z.ZodType<Record<string, unknown>>;
+  /** The schema for one request: the catalog's, held to that request's scope. */
+  scoped(scope: ParamScope): z.ZodType<Record<string, unknown>>;
 }
 
 export interface PluginSpec {
@@ -27,54 +90,92 @@ export interface PluginSpec {
   operations: readonly OperationSpec[];
 }
 
+function operation(
+  spec: Omit<OperationSpec, 'params' | 'scoped'>,
+  schema: (scope: ParamScope) => z.ZodType<Record<string, unknown>>,
+): OperationSpec {
+  return { ...spec, params: schema(DEFAULT_PARAM_SCOPE), scoped: schema };
+}
+
 /** Every plugin the agent can plan for, with the schema each operation's parameters must fit. */
 export const PLUGIN_CATALOG: readonly PluginSpec[] = [
   {
     name: 'notify',
     description: 'Posts a message to the on-call channel (Slack-compatible incoming webhook).',
     operations: [
-      {
-        name: 'send',
-        description: 'Tell the on-call channel what was found.',
-        risk: 'low',
-        params: z.object({ text: z.string().min(1).max(3000) }).strict(),
-      },
+      operation(
+        { name: 'send', description: 'Tell the on-call channel what was found.', risk: 'low' },
+        () =>
+          z
+            .object({
+              text: z.string().min(1).max(3000),
+              category: z.string().max(64).optional(),
+              service: resourceName.optional(),
+            })
+            .strict(),
+      ),
     ],
   },
   {
     name: 'webhook',
     description: 'POSTs JSON to an operator-configured endpoint (runbook automation, CI dispatch).',
     operations: [
-      {
-        name: 'trigger',
-        description: 'Trigger a named runbook with the incident as payload.',
-        risk: 'medium',
-        params: z
-          .object({
-            hook: configuredName,
-            category: z.string().max(64),
-            service: resourceName.optional(),
-            namespace: resourceName.optional(),
-          })
-          .strict(),
-      },
+      operation(
+        {
+          name: 'trigger',
+          description: 'Trigger a named runbook with the incident as payload.',
+          risk: 'medium',
+        },
+        (scope) =>
+          z
+            .object({
+              hook: configuredName,
+              category: z.string().max(64),
+              summary: z.string().max(3000).optional(),
+              service: resourceName.optional(),
+              namespace: namespaceName(scope).optional(),
+            })
+            .strict(),
+      ),
     ],
   },
   {
     name: 'command',
     description: 'Runs an allowlisted executable with an argv template (never a shell).',
     operations: [
-      {
-        name: 'run',
-        description: 'Run a named, allowlisted command with arguments taken from the incident.',
-        risk: 'high',
-        params: z
-          .object({
-            command: configuredName,
-            args: z.record(z.string().regex(/^[a-z0-9]/i), resourceName),
-          })
-          .strict(),
-      },
+      operation(
+        {
+          name: 'run',
+          description:
+            "Run a named, allowlisted command with arguments taken from the incident (`namespace` must be the request context's, `path` inside an allowed root, anything else a DNS-style name).",
+          risk: 'high',
+        },
+        (scope) => {
+          const valueFor = argumentValue(scope);
+          return z
+            .object({
+              command: configuredName,
+              args: z
+                .record(
+                  z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be an argument name'),
+                  z.string(),
+                )
+                .superRefine((args, ctx) => {
+                  for (const [key, value] of Object.entries(args)) {
+                    const parsed = valueFor(key).safeParse(value);
+                    if (!parsed.success) {
+                      ctx.addIssue({
+                        code: 'custom',
+                        path: [key],
+                        message: parsed.error.issues[0]?.message ?? 'invalid value',
+                      });
+                    }
+                  }
+                }),
+            })
+            .strict();
+        },
+      ),
     ],
   },
 ];
@@ -85,6 +186,29 @@ export function findOperation(plugin: string, operation: string): OperationSpec 
   );
 }
 
+export function findPlugin(plugin: string): PluginSpec | undefined {
+  return PLUGIN_CATALOG.find((p) => p.name === plugin);
+}
+
 export function pluginNames(): string[] {
   return PLUGIN_CATALOG.map((p) => p.name);
+}
+
+/**
+ * Checks parameters against their operation's schema held to a request's
+ * scope. Returns the reason they do not fit, or null when they do.
+ */
+export function checkParams(
+  plugin: string,
+  operation: string,
+  params: Record<string, unknown>,
+  scope: ParamScope,
+): string | null {
+  const spec = findOperation(plugin, operation);
+  if (!spec) return `unknown operation ${plugin}.${operation}`;
+  const parsed = spec.scoped(scope).safeParse(params);
+  if (parsed.success) return null;
+  const issue = parsed.error.issues[0];
+  const where = issue?.path.length ? issue.path.join('.') : '(root)';
+  return `parameter ${where} rejected: ${issue?.message ?? 'invalid'}`;
 }

@@ -1,3 +1,4 @@
+export type * from './action-store.js';
 export type * from './actuator.js';
 export type { Clock } from './clock.js';
 export { systemClock } from './clock.js';

@@ -6,6 +6,7 @@ import type {
   SimilarIncident,
   StoredIncident,
 } from '../domain/types.js';
+import type { ActionStore } from './action-store.js';
 
 /** Filters for listing incidents. `tenant: null` means every tenant (admin view). */
 export interface IncidentQuery {
@@ -111,7 +112,7 @@ export interface MinerState {
  * Everything the agent must remember. Implementations throw
  * `StoreUnavailableError` when the backing store cannot be reached or written.
  */
-export interface KnowledgeStore {
+export interface KnowledgeStore extends ActionStore {
   saveIncident(incident: StoredIncident): Promise<void>;
   /**
    * Stores a new incident, unless the tenant has an incident with the same

@@ -7,6 +7,10 @@ export interface PolicyInput {
     operation: string;
     params: Record<string, unknown>;
     risk: Risk;
+    /** What the action acts on (`plugin.operation@namespace/service`): the blast-radius key. */
+    target: string;
+    /** Executions of this target in the tenant within the engine's blast-radius window. */
+    recentExecutions: number;
   };
   incident: {
     category: Category;
@@ -17,6 +21,8 @@ export interface PolicyInput {
   context: IncidentContext;
   principal: Principal;
   mode: Mode;
+  /** `plan` when the action is first governed, `approval` when an operator approves it. */
+  phase: 'plan' | 'approval';
 }
 
 export interface PolicyDecision {
@@ -28,5 +34,7 @@ export interface PolicyDecision {
 export interface PolicyEngine {
   /** Bounded label for metrics: `builtin`, `opa`, ... */
   readonly name: string;
+  /** The window `recentExecutions` is counted over (default one hour). */
+  readonly blastRadiusWindowSec?: number | undefined;
   decide(input: PolicyInput): Promise<PolicyDecision>;
 }

@@ -1,4 +1,5 @@
-import type { AnalysisResult } from '../domain/types.js';
+import type { ActionRecord } from '../domain/actions.js';
+import type { AnalysisResult, Decision } from '../domain/types.js';
 
 /** How the pipeline reports what it does; adapters map this to spans and metrics. */
 export interface Telemetry {
@@ -6,6 +7,10 @@ export interface Telemetry {
   stage<T>(name: string, run: () => Promise<T>): Promise<T>;
   /** Called once per processed log with the final result. */
   processed(result: AnalysisResult): void;
+  /** Called for every policy decision (planning and approvals), with the engine's name. */
+  policyDecided?(engine: string, decision: Decision): void;
+  /** Called when an action changes after its request answered (approved, rejected, expired). */
+  actionUpdated?(action: ActionRecord): void;
 }
 
 export const noopTelemetry: Telemetry = {

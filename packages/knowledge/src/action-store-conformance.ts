@@ -1,0 +1,246 @@
+import {
+  type ActionRecord,
+  type AuditEntry,
+  type KnowledgeStore,
+  type StoredIncident,
+  ValidationError,
+} from '@agent/core';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The ActionStore part of the KnowledgeStore contract (the approvals queue,
+ * the blast-radius history, the audit log), run by every store's conformance
+ * suite. Only tests import this file.
+ */
+export function describeActionStoreContract(
+  current: () => KnowledgeStore,
+  peerOrSelf: () => Promise<KnowledgeStore>,
+  makeIncident: (
+    o: Partial<Omit<StoredIncident, 'result'>> & { incidentId: string },
+  ) => StoredIncident,
+): void {
+  const store = () => current();
+
+  async function withIncident(incidentId: string, tenant = 'acme') {
+    await store().saveIncident(makeIncident({ incidentId, tenant }));
+  }
+
+  describe('actions', () => {
+    it('returns saved actions exactly as saved, inside their tenant', async () => {
+      await withIncident('inc-1');
+      const action = makeAction({ actionId: 'a1', output: 'sent', error: undefined });
+      await store().saveActions([action, makeAction({ actionId: 'a2' })]);
+      expect(await store().getAction('a1', 'acme')).toEqual(action);
+      expect(await store().getAction('a1', null)).toEqual(action);
+      expect(await store().getAction('a1', 'globex')).toBeNull();
+      expect(await store().getAction('nope', null)).toBeNull();
+      await store().saveActions([]);
+    });
+
+    it('lists newest first, filtered by tenant, status and expiry, in pages', async () => {
+      await withIncident('inc-1');
+      await withIncident('inc-2', 'globex');
+      const at = (n: number) => `2026-11-26T12:00:0${n}.000Z`;
+      await store().saveActions([
+        makeAction({ actionId: 'a1', createdAt: at(1), status: 'executed' }),
+        makeAction({ actionId: 'a2', createdAt: at(2), expiresAt: '2026-11-27T00:00:00.000Z' }),
+        makeAction({ actionId: 'a3', createdAt: at(2), expiresAt: '2026-11-26T13:00:00.000Z' }),
+        makeAction({ actionId: 'a4', createdAt: at(3), incidentId: 'inc-2', tenant: 'globex' }),
+      ]);
+      const ids = (page: { items: ActionRecord[] }) => page.items.map((a) => a.actionId);
+      expect(ids(await store().listActions({ tenant: null, limit: 10 }))).toEqual([
+        'a4',
+        'a3',
+        'a2',
+        'a1',
+      ]);
+      expect(ids(await store().listActions({ tenant: 'acme', limit: 10 }))).toEqual([
+        'a3',
+        'a2',
+        'a1',
+      ]);
+      const pending = await store().listActions({
+        tenant: null,
+        status: 'pending_approval',
+        limit: 10,
+      });
+      expect(ids(pending)).toEqual(['a4', 'a3', 'a2']);
+      const expired = await store().listActions({
+        tenant: null,
+        status: 'pending_approval',
+        expiresBefore: '2026-11-26T13:00:00.000Z',
+        limit: 10,
+      });
+      expect(ids(expired)).toEqual(['a3']);
+
+      const first = await store().listActions({ tenant: null, limit: 2 });
+      expect(ids(first)).toEqual(['a4', 'a3']);
+      const second = await store().listActions({
+        tenant: null,
+        limit: 2,
+        cursor: first.nextCursor ?? undefined,
+      });
+      expect(ids(second)).toEqual(['a2', 'a1']);
+      expect(second.nextCursor).toBeNull();
+      await expect(store().listActions({ tenant: null, limit: 2, cursor: 'bad!' })).rejects.toThrow(
+        ValidationError,
+      );
+    });
+
+    it('changes an action only while its status is the expected one', async () => {
+      await withIncident('inc-1');
+      await store().saveActions([makeAction({ actionId: 'a1', output: 'old' })]);
+      const change = {
+        status: 'rejected' as const,
+        updatedAt: '2026-11-26T12:05:00.000Z',
+        decidedBy: 'admin-key',
+        reasons: ['rejected by admin-key'],
+        output: null,
+      };
+      expect(await store().updateAction('a1', change, 'executed')).toBeNull();
+      const updated = await store().updateAction('a1', change, 'pending_approval');
+      expect(updated).toMatchObject({
+        status: 'rejected',
+        decidedBy: 'admin-key',
+        reasons: ['rejected by admin-key'],
+        updatedAt: '2026-11-26T12:05:00.000Z',
+      });
+      expect(updated?.output).toBeUndefined();
+      expect(await store().updateAction('a1', change, 'pending_approval')).toBeNull();
+      const forced = await store().updateAction(
+        'a1',
+        {
+          status: 'failed',
+          updatedAt: '2026-11-26T12:06:00.000Z',
+          error: 'boom',
+          executedAt: '2026-11-26T12:06:00.000Z',
+        },
+        null,
+      );
+      expect(forced).toMatchObject({ status: 'failed', error: 'boom', decidedBy: 'admin-key' });
+      expect(await store().updateAction('nope', change, null)).toBeNull();
+      expect(await store().getAction('a1', null)).toEqual(forced);
+    });
+
+    it('lets exactly one of 20 concurrent claims win (from two replicas where the store has them)', async () => {
+      await withIncident('inc-1');
+      await store().saveActions([makeAction({ actionId: 'a1' })]);
+      const peer = await peerOrSelf();
+      const claims = await Promise.all(
+        Array.from({ length: 20 }, (_, n) =>
+          (n % 2 === 0 ? store() : peer).updateAction(
+            'a1',
+            { status: 'failed', updatedAt: '2026-11-26T12:05:00.000Z', decidedBy: `admin-${n}` },
+            'pending_approval',
+          ),
+        ),
+      );
+      const winners = claims.filter((c) => c !== null);
+      expect(winners).toHaveLength(1);
+      expect((await store().getAction('a1', null))?.decidedBy).toBe(winners[0]?.decidedBy);
+    });
+
+    it('counts executions per tenant and target since an instant', async () => {
+      await withIncident('inc-1');
+      await withIncident('inc-2', 'globex');
+      const target = 'command.run@payments/api';
+      await store().saveActions([
+        makeAction({ actionId: 'a1', target, executedAt: '2026-11-26T10:00:00.000Z' }),
+        makeAction({ actionId: 'a2', target, executedAt: '2026-11-26T11:30:00.000Z' }),
+        makeAction({ actionId: 'a3', target, executedAt: null }),
+        makeAction({
+          actionId: 'a4',
+          target: 'notify.send@payments/api',
+          executedAt: '2026-11-26T11:40:00.000Z',
+        }),
+        makeAction({
+          actionId: 'a5',
+          target,
+          tenant: 'globex',
+          incidentId: 'inc-2',
+          executedAt: '2026-11-26T11:45:00.000Z',
+        }),
+      ]);
+      const count = (since: string, tenant = 'acme') =>
+        store().countExecutions({ tenant, target, since });
+      expect(await count('2026-11-26T09:00:00.000Z')).toBe(2);
+      expect(await count('2026-11-26T11:30:00.000Z')).toBe(1);
+      expect(await count('2026-11-26T12:00:00.000Z')).toBe(0);
+      expect(await count('2026-11-26T09:00:00.000Z', 'globex')).toBe(1);
+    });
+
+    it('goes with its incident when retention prunes it', async () => {
+      await store().saveIncident(
+        makeIncident({ incidentId: 'old', tenant: 'acme', receivedAt: '2026-10-01T00:00:00.000Z' }),
+      );
+      await store().saveActions([makeAction({ actionId: 'a1', incidentId: 'old' })]);
+      expect(await store().pruneIncidents('2026-11-01T00:00:00.000Z')).toBe(1);
+      expect(await store().getAction('a1', null)).toBeNull();
+      expect((await store().listActions({ tenant: null, limit: 10 })).items).toEqual([]);
+    });
+  });
+
+  describe('audit log', () => {
+    const entry = (n: number, tenant: string | null = 'acme'): AuditEntry => ({
+      at: '2026-11-26T12:00:00.000Z',
+      actor: `key-${n}`,
+      tenant,
+      event: n % 2 === 0 ? 'policy.decision' : 'action.executed',
+      subject: `a${n}`,
+      decision: n % 2 === 0 ? 'allowed' : null,
+      reasons: n % 2 === 0 ? ['low-risk action', 'ünïcødé ✓'] : [],
+      result: `r${n}`,
+    });
+
+    it('lists entries newest first (appended order even when timestamps tie), by tenant, in pages', async () => {
+      for (let n = 1; n <= 5; n++) await store().appendAudit(entry(n, n === 3 ? 'globex' : 'acme'));
+      await store().appendAudit(entry(6, null));
+      const all = await store().listAudit({ tenant: null, limit: 10 });
+      expect(all.items.map((e) => e.subject)).toEqual(['a6', 'a5', 'a4', 'a3', 'a2', 'a1']);
+      expect(all.items[2]).toEqual(entry(4));
+      expect(all.nextCursor).toBeNull();
+      const acme = await store().listAudit({ tenant: 'acme', limit: 2 });
+      expect(acme.items.map((e) => e.subject)).toEqual(['a5', 'a4']);
+      const rest = await store().listAudit({
+        tenant: 'acme',
+        limit: 2,
+        cursor: acme.nextCursor ?? undefined,
+      });
+      expect(rest.items.map((e) => e.subject)).toEqual(['a2', 'a1']);
+      expect(rest.nextCursor).toBeNull();
+      await expect(store().listAudit({ tenant: null, limit: 2, cursor: 'nope!' })).rejects.toThrow(
+        ValidationError,
+      );
+    });
+  });
+}
+
+export function makeAction(overrides: Partial<ActionRecord> & { actionId: string }): ActionRecord {
+  return {
+    plugin: 'webhook',
+    operation: 'trigger',
+    params: { hook: 'runbook', category: 'oom', nested: { list: [1, 'two', null] } },
+    risk: 'medium',
+    description: 'Raise the memory limit or find the leak',
+    decision: 'approval_required',
+    reasons: ['medium-risk action needs approval'],
+    status: 'pending_approval',
+    incidentId: 'inc-1',
+    tenant: 'acme',
+    target: 'webhook.trigger@payments/payments-api',
+    createdAt: '2026-11-26T12:00:00.000Z',
+    updatedAt: '2026-11-26T12:00:00.000Z',
+    decidedBy: null,
+    expiresAt: '2026-11-27T12:00:00.000Z',
+    executedAt: null,
+    review: {
+      category: 'oom',
+      confidence: 0.91,
+      learned: false,
+      context: { namespace: 'payments', environment: 'production' },
+      mode: 'auto',
+      requestedBy: { keyId: 'k1', tenant: 'acme', role: 'user' },
+    },
+    ...overrides,
+  };
+}
