@@ -92,6 +92,7 @@ describe.skipIf(!baseUrl)('PostgreSQL store specifics', () => {
       'kysely_migration',
       'kysely_migration_lock',
       'learned_patterns',
+      'llm_cache',
       'miner_state',
       'plugin_votes',
     ]);

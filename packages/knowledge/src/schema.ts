@@ -92,6 +92,15 @@ export interface MinerStateTable {
   updated_at: string;
 }
 
+export interface LlmCacheTable {
+  cache_key: string;
+  /** The validated LlmAnswer as JSON. */
+  answer_json: string;
+  created_at: string;
+  /** ISO-8601; the row is not served at or after it. */
+  expires_at: string;
+}
+
 export interface KnowledgeDatabase {
   incidents: IncidentsTable;
   plugin_votes: PluginVotesTable;
@@ -99,6 +108,7 @@ export interface KnowledgeDatabase {
   learned_patterns: LearnedPatternsTable;
   audit_log: AuditLogTable;
   actions: ActionsTable;
+  llm_cache: LlmCacheTable;
 }
 
 export type SqlDialectName = 'sqlite' | 'postgres';

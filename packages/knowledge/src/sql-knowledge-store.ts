@@ -6,6 +6,7 @@ import {
   type AnalysisResult,
   type AuditEntry,
   type AuditQuery,
+  type CachedLlmAnswer,
   type Category,
   decodeCursor,
   type ExecutionCountQuery,
@@ -15,6 +16,7 @@ import {
   type IncidentQuery,
   type KnowledgeStore,
   type LearnedPattern,
+  type LlmAnswer,
   type MinerState,
   type Page,
   type Severity,
@@ -466,6 +468,43 @@ export class SqlKnowledgeStore implements KnowledgeStore {
             version: eb.ref('excluded.version'),
             data_json: eb.ref('excluded.data_json'),
             updated_at: eb.ref('excluded.updated_at'),
+          })),
+        )
+        .execute();
+    });
+  }
+
+  async findLlmAnswer(key: string, now: string): Promise<LlmAnswer | null> {
+    const row = await this.#run('findLlmAnswer', (db) =>
+      db
+        .selectFrom('llm_cache')
+        .select('answer_json')
+        .where('cache_key', '=', key)
+        .where('expires_at', '>', now)
+        .executeTakeFirst(),
+    );
+    return row === undefined ? null : (JSON.parse(row.answer_json) as LlmAnswer);
+  }
+
+  async saveLlmAnswer(entry: CachedLlmAnswer): Promise<void> {
+    const answerJson = JSON.stringify(entry.answer);
+    await this.#run('saveLlmAnswer', async (db) => {
+      // Expired answers go as new ones arrive (indexed on expires_at), so the
+      // cache holds about one TTL's worth of distinct incidents.
+      await db.deleteFrom('llm_cache').where('expires_at', '<=', entry.createdAt).execute();
+      await db
+        .insertInto('llm_cache')
+        .values({
+          cache_key: entry.key,
+          answer_json: answerJson,
+          created_at: entry.createdAt,
+          expires_at: entry.expiresAt,
+        })
+        .onConflict((conflict) =>
+          conflict.column('cache_key').doUpdateSet((eb) => ({
+            answer_json: eb.ref('excluded.answer_json'),
+            created_at: eb.ref('excluded.created_at'),
+            expires_at: eb.ref('excluded.expires_at'),
           })),
         )
         .execute();

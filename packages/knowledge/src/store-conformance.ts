@@ -356,6 +356,63 @@ export function describeKnowledgeStoreConformance(target: ConformanceTarget): vo
       });
     });
 
+    describe('LLM answer cache', () => {
+      const answer = {
+        category: 'dns_failure' as Category,
+        confidence: 0.8,
+        rootCause: 'The resolver at 10.96.0.10 did not know orders.internal (ünïcødé ✓, "quotes").',
+        summary: 'DNS lookups fail.',
+        remediation: ['Check the record.', 'Check the resolver.'],
+      };
+      const entry = (key: string, createdAt: string, expiresAt: string, a = answer) => ({
+        key,
+        answer: a,
+        createdAt,
+        expiresAt,
+      });
+
+      it('serves an answer until it expires, and nothing for an unknown key', async () => {
+        await store.saveLlmAnswer(
+          entry('k1', '2026-11-26T12:00:00.000Z', '2026-11-27T12:00:00.000Z'),
+        );
+        expect(await store.findLlmAnswer('k1', '2026-11-26T12:00:01.000Z')).toEqual(answer);
+        expect(await store.findLlmAnswer('k1', '2026-11-27T11:59:59.999Z')).toEqual(answer);
+        expect(await store.findLlmAnswer('k1', '2026-11-27T12:00:00.000Z')).toBeNull();
+        expect(await store.findLlmAnswer('k2', '2026-11-26T12:00:01.000Z')).toBeNull();
+      });
+
+      it('replaces the answer under the same key', async () => {
+        await store.saveLlmAnswer(
+          entry('k1', '2026-11-26T12:00:00.000Z', '2026-11-26T13:00:00.000Z'),
+        );
+        const newer = { ...answer, category: 'timeout' as Category, remediation: [] };
+        await store.saveLlmAnswer(
+          entry('k1', '2026-11-26T12:30:00.000Z', '2026-11-26T14:00:00.000Z', newer),
+        );
+        expect(await store.findLlmAnswer('k1', '2026-11-26T13:30:00.000Z')).toEqual(newer);
+      });
+
+      it('drops expired answers as new ones arrive', async () => {
+        await store.saveLlmAnswer(
+          entry('old', '2026-11-26T12:00:00.000Z', '2026-11-26T12:01:00.000Z'),
+        );
+        await store.saveLlmAnswer(
+          entry('new', '2026-11-26T13:00:00.000Z', '2026-11-26T14:00:00.000Z'),
+        );
+        // Even asked as of a time before it expired, the old row is gone.
+        expect(await store.findLlmAnswer('old', '2026-11-26T12:00:30.000Z')).toBeNull();
+        expect(await store.findLlmAnswer('new', '2026-11-26T13:00:30.000Z')).toEqual(answer);
+      });
+
+      it('is shared with another replica', async () => {
+        const peer = await peerOrSelf();
+        await store.saveLlmAnswer(
+          entry('k1', '2026-11-26T12:00:00.000Z', '2026-11-27T12:00:00.000Z'),
+        );
+        expect(await peer.findLlmAnswer('k1', '2026-11-26T12:00:01.000Z')).toEqual(answer);
+      });
+    });
+
     describe('incident storms (recordIncident)', () => {
       const at = (second: number) => new Date(Date.UTC(2026, 10, 26, 12, 0, second)).toISOString();
       const storm = (incidentId: string, second: number, extra: Partial<StoredIncident> = {}) =>

@@ -11,6 +11,7 @@ import type {
 import type { ActionQuery, AuditQuery, ExecutionCountQuery } from '../ports/action-store.js';
 import type {
   AuditEntry,
+  CachedLlmAnswer,
   FeedbackRecord,
   IncidentOccurrence,
   IncidentQuery,
@@ -21,6 +22,7 @@ import type {
   VoteInput,
   VoteTally,
 } from '../ports/knowledge-store.js';
+import type { LlmAnswer } from '../ports/llm-client.js';
 import { decodeCursor, encodeCursor } from '../util/cursor.js';
 
 /**
@@ -34,6 +36,7 @@ export class MemoryKnowledgeStore implements KnowledgeStore {
   readonly #audit: AuditEntry[] = [];
   readonly #actions = new Map<string, ActionRecord>();
   #minerState: MinerState | null = null;
+  readonly #llmAnswers = new Map<string, CachedLlmAnswer>();
 
   async saveIncident(incident: StoredIncident): Promise<void> {
     this.#incidents.set(incident.incidentId, normalized(incident));
@@ -214,6 +217,19 @@ export class MemoryKnowledgeStore implements KnowledgeStore {
 
   async saveMinerState(state: MinerState): Promise<void> {
     this.#minerState = structuredClone(state);
+  }
+
+  async findLlmAnswer(key: string, now: string): Promise<LlmAnswer | null> {
+    const entry = this.#llmAnswers.get(key);
+    if (!entry || entry.expiresAt <= now) return null;
+    return structuredClone(entry.answer);
+  }
+
+  async saveLlmAnswer(entry: CachedLlmAnswer): Promise<void> {
+    for (const [key, kept] of this.#llmAnswers) {
+      if (kept.expiresAt <= entry.createdAt) this.#llmAnswers.delete(key);
+    }
+    this.#llmAnswers.set(entry.key, structuredClone(entry));
   }
 
   // Actions of a pruned incident are gone with it, as the SQL stores cascade.

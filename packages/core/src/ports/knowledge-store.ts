@@ -7,6 +7,7 @@ import type {
   StoredIncident,
 } from '../domain/types.js';
 import type { ActionStore } from './action-store.js';
+import type { LlmAnswer } from './llm-client.js';
 
 /** Filters for listing incidents. `tenant: null` means every tenant (admin view). */
 export interface IncidentQuery {
@@ -108,6 +109,17 @@ export interface MinerState {
   data: unknown;
 }
 
+/** An LLM answer kept so a recurring incident costs one call. */
+export interface CachedLlmAnswer {
+  /** Derived by the agent from the tenant, the log signature, the provider and the model. */
+  key: string;
+  answer: LlmAnswer;
+  /** ISO-8601. */
+  createdAt: string;
+  /** ISO-8601; the entry is not served at or after this instant. */
+  expiresAt: string;
+}
+
 /**
  * Everything the agent must remember. Implementations throw
  * `StoreUnavailableError` when the backing store cannot be reached or written.
@@ -145,6 +157,10 @@ export interface KnowledgeStore extends ActionStore {
   pruneIncidents(before: string): Promise<number>;
   loadMinerState(): Promise<MinerState | null>;
   saveMinerState(state: MinerState): Promise<void>;
+  /** The cached LLM answer under `key` unless it expired at or before `now` (ISO-8601). */
+  findLlmAnswer(key: string, now: string): Promise<LlmAnswer | null>;
+  /** Keeps (or replaces) the answer under its key until `expiresAt`; may drop expired entries. */
+  saveLlmAnswer(entry: CachedLlmAnswer): Promise<void>;
   /** Resolves when the store answers; throws StoreUnavailableError otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -3,6 +3,7 @@ import { initialMigration } from './2026-11-26-001-initial.js';
 import { learningAndGovernanceMigration } from './2026-11-26-002-learning-and-governance.js';
 import { dedupFeedbackOutcomesMigration } from './2026-11-27-003-dedup-feedback-outcomes.js';
 import { actionApprovalsMigration } from './2026-11-28-005-action-approvals.js';
+import { llmCacheMigration } from './2026-11-28-006-llm-cache.js';
 
 /**
  * Every migration, by name. Kysely runs them in name order, so a new one gets
@@ -15,6 +16,7 @@ export const knowledgeMigrations: Readonly<Record<string, Migration>> = Object.f
   '2026_11_26_002_learning_and_governance': learningAndGovernanceMigration,
   '2026_11_27_003_dedup_feedback_outcomes': dedupFeedbackOutcomesMigration,
   '2026_11_28_005_action_approvals': actionApprovalsMigration,
+  '2026_11_28_006_llm_cache': llmCacheMigration,
 });
 
 export const inMemoryMigrationProvider: MigrationProvider = Object.freeze({
