@@ -45,7 +45,13 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     'Warning  Evicted  The node was low on resource: memory. Container app was using 3Gi',
     'node/worker-1 status is now: NodeHasInsufficientMemory',
   ],
+  'oom.circuit-breaker': [
+    '[parent] Data too large, data for [<http_request>] would be [1020000000/972.7mb], which is larger than the limit',
+    'CircuitBreakingException[[parent] Data too large]',
+  ],
   'oom.exit-137': [
+    'Container killed on request. Exit code is 137',
+    'Error: Command failed with signal "SIGKILL"',
     '      Exit Code:    137',
     'app_1 exited with code 137',
     'Exited (137) 3 minutes ago',
@@ -106,6 +112,7 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
   ],
 
   'refused.connection': [
+    'org.postgresql.util.PSQLException: Connection to localhost:5432 refused. Check that the hostname and port are correct',
     'dial tcp 10.0.0.5:6379: connect: connection refused',
     'connect ECONNREFUSED 127.0.0.1:5432',
     'ConnectionRefusedError: [Errno 111] Connection refused',
@@ -204,6 +211,11 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     'sudo: unable to resolve host web-01: Name or service not known',
     "Failed to resolve 'api.partner.example' ([Errno -3] Temporary failure)",
   ],
+  'dns.resolver-query': [
+    '[ERROR] plugin/errors: 2 api.example.com. A: read udp 10.244.0.3:45000->8.8.8.8:53: i/o timeout',
+    "nslookup: can't resolve 'kubernetes.default'",
+    "** server can't find db.internal: NXDOMAIN",
+  ],
   'dns.go-lookup': [
     'lookup kube-dns.kube-system.svc on 10.96.0.10:53: read udp 10.1.0.4:50112->10.96.0.10:53: i/o timeout',
   ],
@@ -218,6 +230,8 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     'server certificate verification failed. CAfile: /etc/ssl/certs/ca-certificates.crt',
   ],
   'tls.handshake': [
+    'ssl.SSLError: [SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1007)',
+    '[SSL: TLSV1_ALERT_PROTOCOL_VERSION] tlsv1 alert protocol version',
     'javax.net.ssl.SSLHandshakeException: Received fatal alert: handshake_failure',
     'error:14094410:SSL routines:ssl3_read_bytes:sslv3 alert handshake failure',
     'remote error: tls: unknown certificate authority',
@@ -245,6 +259,7 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
   ],
   'auth.mysql-access': ["Access denied for user 'root'@'localhost' (using password: NO)"],
   'auth.login': [
+    "fatal: could not read Username for 'https://github.com': terminal prompts disabled",
     "Login failed for user 'sa'. Reason: Password did not match that for the login provided.",
     'FATAL:  no pg_hba.conf entry for host "10.1.2.3", user "app", database "app", SSL off',
     'Host key verification failed.',
@@ -279,6 +294,9 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     'pods is forbidden: User "system:serviceaccount:default:default" cannot list resource "pods"',
   ],
   'perm.not-authorized': [
+    'remote: Permission to acme/infra.git denied to deploy-bot.',
+    'denied: Permission "artifactregistry.repositories.downloadArtifacts" denied on resource',
+    'ResponseError: code=403, message=Required "container.clusters.get" permission(s) for "projects/x"',
     'User: arn:aws:iam::123:user/ci is not authorized to perform: s3:GetObject',
     "The client 'x' with object id 'y' does not have authorization to perform action 'Microsoft.Resources/deployments/write'",
     "ERROR 1142 (42000): SELECT command denied to user 'ro'@'%' for table 'salaries'",
@@ -344,6 +362,7 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     'Container api failed liveness probe, will be restarted',
   ],
   'probe.health-check': [
+    'Health check exceeded timeout (30s)',
     'Health check failed: GET /health returned 500',
     'Task failed ELB health checks in (target-group arn:aws:...)',
     "Check is now critical: service 'web' check 'http'",
@@ -393,6 +412,7 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     "Unrecognized VM option 'UseConcMarkSweepGC'",
     "mysqld: [ERROR] unknown variable 'innodb_buffer_pool_sizee=1G'.",
   ],
+  'config.cli-value': ['Error: Invalid value for "--port": "abc" is not a valid integer.'],
   'config.frameworks': [
     `Could not resolve placeholder 'db.url' in value "\${db.url}"`,
     "Failed to configure a DataSource: 'url' attribute is not specified",
@@ -436,6 +456,7 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     'exec /entrypoint.sh: bad interpreter',
   ],
   'dep.shared-library': [
+    'error: linker `cc` not found',
     'ImportError: libGL.so.1: cannot open shared object file: No such file or directory',
     'dyld[812]: Library not loaded: /opt/homebrew/opt/icu4c/lib/libicuio.73.dylib',
     "/lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.34' not found",
@@ -549,6 +570,8 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     'rpc error: code = Unavailable desc = name resolver error: produced zero addresses',
   ],
   'upstream.datastores': [
+    'com.mysql.cj.jdbc.exceptions.CommunicationsException: Communications link failure',
+    'Error 521: Web server is down',
     'kafka.errors.NoBrokersAvailable: NoBrokersAvailable',
     'FATAL:  the database system is starting up',
     'CLUSTERDOWN The cluster is down',

@@ -122,11 +122,18 @@ export const SIGNATURES: readonly Signature[] = [
     /\bMemoryPressure\b|\bNodeHasInsufficientMemory\b|\bunder memory pressure\b|\blow on resource: \[?memory\b/i,
   ),
   sig(
+    'oom.circuit-breaker',
+    'oom',
+    0.7,
+    'circuit_breaking_exception|circuitbreakingexception|data too large',
+    /\bcircuit_breaking_exception\b|\bCircuitBreakingException\b|\bData too large, data for\b/i,
+  ),
+  sig(
     'oom.exit-137',
     'oom',
     0.5,
-    '137',
-    /\b(?:exit(?:ed)?(?: with)?(?: code| status)?|exit ?code|exitcode|status|code)[=: \t]{1,12}\(?137\b|\bExited \(137\)/i,
+    '137|sigkill|signal 9|signal: killed',
+    /\b(?:exit(?:ed)?(?: with)?(?: code| status)?|exit ?code|exitcode|status|code)[=: \t]{1,12}\(?137\b|\bExited \(137\)|\bexit code is 137\b|\bsignal "?SIGKILL"?|\bkilled by signal 9\b|\bsignal: killed\b/i,
   ),
   sig(
     'oom.killed-line',
@@ -242,8 +249,8 @@ export const SIGNATURES: readonly Signature[] = [
     'refused.connection',
     'connection_refused',
     0.9,
-    'econnrefused|connection refused|connection was refused|refused the connection|refused connection|actively refused|refused to connect|connectionrefused|was refused',
-    /\bECONNREFUSED\b|\bconnection refused\b|\bconnection (?:attempt )?was refused\b|\brefused (?:the )?connection\b|\bactively refused\b|\brefused to connect\b|\bConnectionRefused(?:Error|Exception)?\b|\bconnection to the server \S{1,255} was refused\b/i,
+    'econnrefused|connection to |connection refused|connection was refused|refused the connection|refused connection|actively refused|refused to connect|connectionrefused|was refused',
+    /\bECONNREFUSED\b|\bconnection refused\b|\bconnection (?:attempt )?was refused\b|\brefused (?:the )?connection\b|\bactively refused\b|\brefused to connect\b|\bConnectionRefused(?:Error|Exception)?\b|\bconnection to the server \S{1,255} was refused\b|\bConnection to \S{1,255} refused\b/i,
   ),
   sig(
     'refused.mysql',
@@ -390,6 +397,14 @@ export const SIGNATURES: readonly Signature[] = [
     ['timeout'],
   ),
   sig(
+    'dns.resolver-query',
+    'dns_failure',
+    0.8,
+    "udp |nslookup|server can't find",
+    /\budp [\w.:[\]-]{3,64}->[\w.:[\]-]{3,64}:53: |\bnslookup: can't resolve\b|\bserver can't find \S{1,255}: (?:NXDOMAIN|SERVFAIL|REFUSED)/i,
+    ['timeout', 'connection_refused'],
+  ),
+  sig(
     'dns.go-lookup',
     'dns_failure',
     0.85,
@@ -412,8 +427,8 @@ export const SIGNATURES: readonly Signature[] = [
     'tls.handshake',
     'tls_error',
     0.85,
-    'handshake|ssl|tls:|wrong version number|unsupported protocol|shared cipher|cipher suite',
-    /\b(?:SSL|TLS) ?handshake (?:failed|failure|error|exception)\b|\bSSLHandshakeException\b|\bhandshake[_ ]failure\b|\btls: (?:handshake failure|bad certificate|unknown certificate|first record does not look like a TLS handshake|protocol version not supported|no supported versions|internal error|failed to verify)|\bremote error: tls: \w{1,30}|\bTLS handshake error\b|\bwrong version number\b|\bSSL(?:Error|Exception)\b|\bSSL_ERROR_\w{1,30}|\bSSL routines\b|\bSSL_connect\b|\bsslv3 alert\b|\bSSL connect error\b|\bunsupported protocol\b|\bno (?:shared cipher|cipher suites? in common)\b|\bERR_SSL_\w{1,40}/i,
+    'handshake|ssl|tls:|wrong version number|wrong_version_number|tlsv1_alert|sslv3_alert|unsupported protocol|shared cipher|cipher suite',
+    /\b(?:SSL|TLS) ?handshake (?:failed|failure|error|exception)\b|\bSSLHandshakeException\b|\bhandshake[_ ]failure\b|\btls: (?:handshake failure|bad certificate|unknown certificate|first record does not look like a TLS handshake|protocol version not supported|no supported versions|internal error|failed to verify)|\bremote error: tls: \w{1,30}|\bTLS handshake error\b|\bwrong version number\b|\bWRONG_VERSION_NUMBER\b|\b(?:TLSV1|SSLV3)_ALERT_\w{1,40}|\bSSL(?:Error|Exception)\b|\bSSL_ERROR_\w{1,30}|\bSSL routines\b|\bSSL_connect\b|\bsslv3 alert\b|\bSSL connect error\b|\bunsupported protocol\b|\bno (?:shared cipher|cipher suites? in common)\b|\bERR_SSL_\w{1,40}/i,
     ['connection_reset', 'auth_failure'],
   ),
 
@@ -460,8 +475,8 @@ export const SIGNATURES: readonly Signature[] = [
     'auth.login',
     'auth_failure',
     0.85,
-    'login|access_refused|probableauthenticationerror|logon|logged in|failed password|invalid user|pg_hba.conf|host key verification',
-    /\bLogin failed\b|\blogin (?:incorrect|denied|failure|was refused)\b|\bACCESS_REFUSED\b|\bProbableAuthenticationError\b|\bLogon failure\b|\binvalid login\b|\bmust be logged in\b|\bFailed password for\b|\bInvalid user \S{1,64} from\b|\bno pg_hba\.conf entry\b|\bHost key verification failed\b/i,
+    'could not read username|could not read password|login|access_refused|probableauthenticationerror|logon|logged in|failed password|invalid user|pg_hba.conf|host key verification',
+    /\bcould not read (?:Username|Password) for\b|\bLogin failed\b|\blogin (?:incorrect|denied|failure|was refused)\b|\bACCESS_REFUSED\b|\bProbableAuthenticationError\b|\bLogon failure\b|\binvalid login\b|\bmust be logged in\b|\bFailed password for\b|\bInvalid user \S{1,64} from\b|\bno pg_hba\.conf entry\b|\bHost key verification failed\b/i,
   ),
   sig(
     'auth.missing-role',
@@ -520,8 +535,8 @@ export const SIGNATURES: readonly Signature[] = [
     'perm.not-authorized',
     'permission_denied',
     0.9,
-    "not authorized|unauthorizedoperation|authorizationfailed|authorizationerror|does not have|insufficient|not enough permission|not sufficient permission|missing permission|missing required permission|permission '|must be owner|command denied|not allowed to",
-    /\b(?:is )?not authori[sz]ed to (?:perform|access)\b|\bUnauthorizedOperation\b|\bAuthorization(?:Failed|Error)\b|\bdoes not have (?:the )?(?:required )?(?:permissions?|authori[sz]ation|access|privileges?)\b|\binsufficient (?:permissions?|privileges?|access rights|scopes?)\b|\bInsufficientPermissions?\b|\bnot (?:enough|sufficient) permissions?\b|\bmissing (?:required )?permissions?\b|\bPermission '[^'\n]{1,128}' denied\b|\bmust be owner of\b|\b(?:SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|EXECUTE|INDEX) command denied to user\b|\bnot allowed to (?:access|perform|read|write|create|delete|list|get|modify|execute)\b/i,
+    'not authorized|unauthorizedoperation|authorizationfailed|authorizationerror|does not have|insufficient|not enough permission|not sufficient permission|missing permission|missing required permission|permission \'|permission "|permission to |required \'|required "|must be owner|command denied|not allowed to',
+    /\b(?:is )?not authori[sz]ed to (?:perform|access)\b|\bUnauthorizedOperation\b|\bAuthorization(?:Failed|Error)\b|\bdoes not have (?:the )?(?:required )?(?:permissions?|authori[sz]ation|access|privileges?)\b|\binsufficient (?:permissions?|privileges?|access rights|scopes?)\b|\bInsufficientPermissions?\b|\bnot (?:enough|sufficient) permissions?\b|\bmissing (?:required )?permissions?\b|\bPermission ['"][^'"\n]{1,128}['"] denied\b|\bPermission to \S{1,200} denied\b|\bRequired ['"][\w.]{1,80}['"] permission|\bmust be owner of\b|\b(?:SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|EXECUTE|INDEX) command denied to user\b|\bnot allowed to (?:access|perform|read|write|create|delete|list|get|modify|execute)\b/i,
   ),
   sig(
     'perm.os-policy',
@@ -610,7 +625,7 @@ export const SIGNATURES: readonly Signature[] = [
     'probe_failure',
     0.85,
     'health check|healthcheck|health-check|failedhealthchecks|is now critical',
-    /\bhealth[- ]?checks? (?:failed|failing|failure|timed out|error|returned (?:unhealthy|fail\w{0,3}|5\d\d))\b|\bfail(?:ed|ing) (?:the )?(?:\w{1,20} )?health[- ]?checks?\b|\b(?:Target\.)?FailedHealthChecks\b|\b[Cc]heck (?:is now critical|.{1,80} is now critical)\b/i,
+    /\bhealth[- ]?checks? (?:exceeded (?:its |the )?timeout|failed|failing|failure|timed out|error|returned (?:unhealthy|fail\w{0,3}|5\d\d))\b|\bfail(?:ed|ing) (?:the )?(?:\w{1,20} )?health[- ]?checks?\b|\b(?:Target\.)?FailedHealthChecks\b|\b[Cc]heck (?:is now critical|.{1,80} is now critical)\b/i,
     ANYTHING_QUOTED,
   ),
   sig('probe.unhealthy', 'probe_failure', 0.75, 'unhealthy', /\bunhealthy\b/i, ANYTHING_QUOTED),
@@ -694,6 +709,7 @@ export const SIGNATURES: readonly Signature[] = [
     'unknown|unrecognized|unrecognised|flag provided but not defined|could not create the java virtual machine|invalid option|invalid flag',
     /\bunknown (?:flag|option|shorthand flag|command line option|configuration (?:key|parameter|option)|setting|variable '|directive)\b|\bflag provided but not defined\b|\bunrecogni[sz]ed (?:option|arguments?|command-line option|configuration parameter|parameter|VM option|setting)\b|\bCould not create the Java Virtual Machine\b|\binvalid (?:option|flag)\b/i,
   ),
+  sig('config.cli-value', 'config_error', 0.7, 'invalid value for', /\bInvalid value for ["'-]/i),
   sig(
     'config.frameworks',
     'config_error',
@@ -769,8 +785,8 @@ export const SIGNATURES: readonly Signature[] = [
     'dep.shared-library',
     'dependency_missing',
     0.95,
-    'error while loading shared libraries|cannot open shared object|library not loaded|undefined symbol|glibc|cannot find -l|library not found for',
-    /\berror while loading shared libraries\b|\bcannot open shared object file\b|\bLibrary not loaded\b|\bundefined symbol: |\bGLIBC_\d{1,3}\.\d{1,3}'? not found\b|\bcannot find -l\S{1,128}|\blibrary not found for -l\S{1,128}/i,
+    'error while loading shared libraries|linker |cannot open shared object|library not loaded|undefined symbol|glibc|cannot find -l|library not found for',
+    /\berror while loading shared libraries\b|\bcannot open shared object file\b|\bLibrary not loaded\b|\bundefined symbol: |\bGLIBC_\d{1,3}\.\d{1,3}'? not found\b|\bcannot find -l\S{1,128}|\blinker [`'"]?[\w.+-]{1,40}[`'"]? not found\b|\blibrary not found for -l\S{1,128}/i,
     ['file_not_found', 'image_pull'],
   ),
   sig(
@@ -917,8 +933,8 @@ export const SIGNATURES: readonly Signature[] = [
     'upstream.datastores',
     'upstream_unavailable',
     0.8,
-    "can't reach database server|broker may not be available|no brokers available|nobrokersavailable|leader_not_available|nohostavailable|all host(s) tried|nonodeavailable|no living connections|clusterdown|masterdown|redis is loading|database system is",
-    /\bCan't reach database server\b|\bBroker may not be available\b|\bNo ?Brokers ?Available\b|\bLEADER_NOT_AVAILABLE\b|\bNoHostAvailable\w{0,12}\b|\bAll host\(s\) tried for query failed\b|\bNoNodeAvailable\w{0,12}\b|\bNo living connections\b|\bCLUSTERDOWN\b|\bMASTERDOWN\b|\bRedis is loading the dataset\b|\bthe database system is (?:starting up|shutting down|in recovery mode|not yet accepting connections)\b/i,
+    "can't reach database server|communications link failure|web server is down|broker may not be available|no brokers available|nobrokersavailable|leader_not_available|nohostavailable|all host(s) tried|nonodeavailable|no living connections|clusterdown|masterdown|redis is loading|database system is",
+    /\bCan't reach database server\b|\bCommunications link failure\b|\bWeb server is down\b|\bBroker may not be available\b|\bNo ?Brokers ?Available\b|\bLEADER_NOT_AVAILABLE\b|\bNoHostAvailable\w{0,12}\b|\bAll host\(s\) tried for query failed\b|\bNoNodeAvailable\w{0,12}\b|\bNo living connections\b|\bCLUSTERDOWN\b|\bMASTERDOWN\b|\bRedis is loading the dataset\b|\bthe database system is (?:starting up|shutting down|in recovery mode|not yet accepting connections)\b/i,
   ),
 
   // ----------------------------------------------------- quota_exceeded
