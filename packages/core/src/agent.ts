@@ -37,6 +37,12 @@ import type { PolicyEngine } from './ports/policy-engine.js';
 import type { SecretStore } from './ports/secret-store.js';
 import { noopTelemetry, type Telemetry } from './ports/telemetry.js';
 import { explains } from './reasoning/hypotheses.js';
+import {
+  checkLlmOptions,
+  consultLlm,
+  DEFAULT_LLM_SETTINGS,
+  type LlmSettings,
+} from './reasoning/llm-step.js';
 import { runReasoning } from './reasoning/reasoning-loop.js';
 import { LogAnalysis } from './signals/log-analysis.js';
 import { streamRecords } from './signals/log-stream.js';
@@ -54,6 +60,8 @@ export interface AgentOptions {
   policyEngine?: PolicyEngine;
   secretStore?: SecretStore;
   llmClient?: LlmClient | null;
+  /** Limits of the LLM step (time cap, prompt budget, cache, what a request may choose). */
+  llm?: Partial<LlmSettings>;
   actuators?: readonly Actuator[];
   telemetry?: Telemetry;
   clock?: Clock;
@@ -169,6 +177,8 @@ export function createAgent(options: AgentOptions = {}): Agent {
     maxCycles: options.reasoning?.maxCycles ?? 2,
     target: options.reasoning?.target ?? 0.7,
   });
+  const llmClient = options.llmClient ?? null;
+  const llmSettings: LlmSettings = Object.freeze({ ...DEFAULT_LLM_SETTINGS, ...options.llm });
   const actuators = new Map((options.actuators ?? []).map((a) => [a.plugin, a]));
   const dedupWindowSec = Math.max(0, options.dedupWindowSec ?? 0);
   const remediation = createRemediation({
@@ -226,6 +236,7 @@ export function createAgent(options: AgentOptions = {}): Agent {
     if (mode === 'auto' && principal.role === 'anonymous') {
       throw new ForbiddenError('mode auto needs an authenticated API key');
     }
+    checkLlmOptions(input.llmConfig, llmSettings, llmClient?.defaultModel);
     return { mode, principal };
   }
 
@@ -278,7 +289,7 @@ export function createAgent(options: AgentOptions = {}): Agent {
         limit: SIMILAR_LIMIT + 1,
       }),
     );
-    const outcome = await telemetry.stage('reason', async () =>
+    const reasoned = await telemetry.stage('reason', async () =>
       runReasoning(
         { signals, hypotheses, similar: recalled.slice(0, SIMILAR_LIMIT) },
         {
@@ -289,6 +300,44 @@ export function createAgent(options: AgentOptions = {}): Agent {
         },
       ),
     );
+    // An LLM, when configured and when it can help, proposes one more
+    // hypothesis; it is scored on this log's evidence and wins only on score.
+    const llmConclusion = await telemetry.stage('llm', () =>
+      consultLlm(
+        { client: llmClient, settings: llmSettings, store, clock, telemetry },
+        {
+          tenant: principal.tenant,
+          strategy,
+          options: input.llmConfig,
+          heuristic: reasoned,
+          target: reasoning.target,
+          analysis: {
+            records: found.records,
+            signals,
+            hypotheses,
+            templates: found.templates,
+            evidence: found.evidence,
+            signature: found.signature(reasoned.category),
+          },
+          context,
+          note(phase, message, score) {
+            const step = { cycle: reasoned.cycles, phase, message, score: round(score) };
+            reasoned.trace.push(step);
+            input.onTrace?.(step);
+          },
+        },
+      ),
+    );
+    const outcome = llmConclusion
+      ? {
+          ...reasoned,
+          category: llmConclusion.category,
+          confidence: llmConclusion.confidence,
+          score: llmConclusion.confidence,
+          learned: reasoned.learned || llmConclusion.replaced,
+        }
+      : reasoned;
+    const llmTexts = llmConclusion?.replaced ? llmConclusion : null;
     // The signature is that of what the log shows (observed category and its
     // failing templates), so a corrected incident, its learned pattern and
     // every later log that looks the same share it.
@@ -323,14 +372,17 @@ export function createAgent(options: AgentOptions = {}): Agent {
       ? [learnedEvidence(learned, observed, observedEvidence), ...observedEvidence]
       : observedEvidence;
     const severity = found.severity(category);
-    const summary = summarize(category, evidence);
+    const summary =
+      !learned && llmTexts?.summary ? llmTexts.summary : summarize(category, evidence);
     const rootCause = learned
       ? `${explainRootCause(category, observedEvidence, [])} Learned from operator feedback on incident ${learned.sourceIncidentId ?? '(pruned)'}: the log alone points to ${observed}.`
-      : explainRootCause(
-          category,
-          evidence,
-          hypotheses.map((h) => h.category).filter((c) => explains(category, c)),
-        );
+      : llmTexts?.rootCause
+        ? `${llmTexts.rootCause} (Proposed by the LLM and scored on this log's evidence.)`
+        : explainRootCause(
+            category,
+            evidence,
+            hypotheses.map((h) => h.category).filter((c) => explains(category, c)),
+          );
     const entities = found.entities.result(context);
 
     const newIncidentId = newId();
@@ -346,7 +398,7 @@ export function createAgent(options: AgentOptions = {}): Agent {
       similarIncidents: similarAll.slice(0, SIMILAR_LIMIT),
       actions: [],
       reasoning: {
-        strategy,
+        strategy: llmTexts && !learned ? 'llm' : strategy,
         cycles: outcome.cycles,
         score: outcome.score,
         target: reasoning.target,

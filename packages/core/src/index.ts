@@ -49,6 +49,7 @@ export {
   PolicyRulesSchema,
 } from './policy/policy-rules.js';
 export * from './ports/index.js';
+export type { LlmSettings } from './reasoning/llm-step.js';
 export type { CueMatch, RecordSignal } from './signals/detect-signals.js';
 export { detectSignals } from './signals/detect-signals.js';
 export type { Entities } from './signals/extract-entities.js';
