@@ -1,7 +1,8 @@
 // @agent/adapters: the outside world behind core's ports. Policy engines
 // (the built-in rules of a policy file; OPA's Data API), secret stores
 // (environment / secrets file; Vault KV v2), actuators (notify, webhook,
-// command). HTTP goes through ky. Options only: nothing here reads the
+// command), LLM clients (OpenAI-compatible chat completions; the generic
+// endpoint). HTTP goes through ky. Options only: nothing here reads the
 // environment or logs a secret.
 
 export { CommandActuator, type CommandActuatorOptions } from './actuators/command-actuator.js';
@@ -14,6 +15,25 @@ export {
   type GovernanceOptions,
 } from './create-governance.js';
 export type { DecorateHeaders } from './http/http-errors.js';
+export {
+  CircuitBreaker,
+  type CircuitBreakerOptions,
+  type CircuitState,
+} from './llm/circuit-breaker.js';
+export { createLlmClient, type LlmClientConfig } from './llm/create-llm-client.js';
+export { createGenericLlmClient, type GenericLlmClientOptions } from './llm/generic-llm-client.js';
+export { parseAnswerText, validateAnswer } from './llm/llm-answer.js';
+export type {
+  LlmCallObserver,
+  LlmCallReport,
+  LlmSpanAttributes,
+  LlmTransportOptions,
+} from './llm/llm-transport.js';
+export {
+  chatCompletionsUrl,
+  createOpenAiLlmClient,
+  type OpenAiLlmClientOptions,
+} from './llm/openai-llm-client.js';
 export {
   OpaPolicyEngine,
   type OpaPolicyEngineOptions,

@@ -1,0 +1,16 @@
+// @agent/adapters/testing: loopback protocol doubles of the servers the
+// adapters talk to, for tests of this package and of the apps. Not used at
+// run time.
+
+export {
+  chatCompletion,
+  DOUBLE_ANSWER,
+  type DoubleHandler,
+  type DoubleReply,
+  genericLlmProtocolDouble,
+  openAiError,
+  openAiProtocolDouble,
+  type ProtocolDouble,
+  type RecordedRequest,
+  refusedUrl,
+} from './llm/testing/protocol-doubles.js';
