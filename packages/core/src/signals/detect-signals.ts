@@ -103,6 +103,9 @@ export function detectSignals(
   const signals = records.map((r) => detectSignal(r, index));
   let pending: RecordSignal[] = [];
   for (const s of signals) {
+    while (pending.length > 0 && s.record.index - (pending[0]?.record.index ?? 0) > RETRY_WINDOW) {
+      pending.shift();
+    }
     if (s.retrying) {
       if (s.succeeded) markTransient(s);
       else pending.push(s);
@@ -127,6 +130,9 @@ function handledWarning(lower: string): boolean {
 export function reportsSuccess(signal: RecordSignal): boolean {
   return !signal.failing && mentionsSuccess(signal.record.text);
 }
+
+/** Records after a retried failure within which a success still counts as its outcome. */
+export const RETRY_WINDOW = 500;
 
 /** A retried failure that later went through: keep the record, drop its weight as a failure. */
 export function markTransient(signal: RecordSignal): void {

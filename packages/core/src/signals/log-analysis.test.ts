@@ -55,6 +55,15 @@ describe('LogAnalysis', () => {
     expect(analyse(log, { maxPendingRetries: 1 }).hypotheses.map((h) => h.count)).toEqual([2]);
   });
 
+  it('does not take a success long after a retried failure as its outcome', () => {
+    const lines = ['WARN connect to db failed: connection refused, retrying in 1s'];
+    for (let i = 0; i < 600; i++) lines.push(`INFO served request ${i}`);
+    lines.push('INFO user 7 logged in successfully');
+    expect(analyse(lines.join('\n')).hypotheses.map((h) => h.category)).toEqual([
+      'connection_refused',
+    ]);
+  });
+
   it('calls the same failing exit, again and again, a crash loop when nothing deeper shows', () => {
     const exits = [];
     for (let i = 0; i < 4; i++) {

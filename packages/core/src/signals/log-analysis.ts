@@ -7,6 +7,7 @@ import { contentHash } from '../util/hash.js';
 import {
   detectSignal,
   markTransient,
+  RETRY_WINDOW,
   type RecordSignal,
   reportsSuccess,
 } from './detect-signals.js';
@@ -97,6 +98,14 @@ export class LogAnalysis {
     const { templateId } = this.#miner.add(record.message);
     this.#templateCounts.set(templateId, (this.#templateCounts.get(templateId) ?? 0) + 1);
     const signal = detectSignal(record, this.#index);
+    // A success long after a retried failure says nothing about it.
+    while (
+      this.#pending.length > 0 &&
+      record.index - (this.#pending[0]?.signal.record.index ?? 0) > RETRY_WINDOW
+    ) {
+      const expired = this.#pending.shift();
+      if (expired) this.#commit(expired.signal, expired.templateId);
+    }
     // Entities come from the start of the log and from its failures.
     if (signal.failing || this.#records <= ENTITY_RECORDS) this.#entities.add(record);
     if (signal.retrying) {
