@@ -1,4 +1,4 @@
-import type { AnalysisResult, Telemetry } from '@agent/core';
+import type { ActionRecord, AnalysisResult, Decision, Telemetry } from '@agent/core';
 import { type Metrics, type Tracer, withSpan } from '@agent/observability';
 
 /** Maps the agent's pipeline stages to spans and its results to metrics. */
@@ -22,6 +22,17 @@ export function createAgentTelemetry(metrics: Metrics, tracer: Tracer | null): T
           status: action.status,
         });
       }
+    },
+    policyDecided(engine: string, decision: Decision) {
+      metrics.policyDecisionsTotal.inc({ engine, decision });
+    },
+    actionUpdated(action: ActionRecord) {
+      // Approvals, rejections and expiries change actions after their request.
+      metrics.actionsTotal.inc({
+        plugin: action.plugin,
+        decision: action.decision,
+        status: action.status,
+      });
     },
   };
 }

@@ -5,6 +5,8 @@ import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
 import { errorResponse } from './http/errors.js';
 import { RouteTable } from './http/route-table.js';
+import { registerActionRoutes } from './routes/actions.js';
+import { registerAuditRoute } from './routes/audit.js';
 import { registerDocsRoutes, registerSecuritySchemes } from './routes/docs.js';
 import { registerFeedbackRoute } from './routes/feedback.js';
 import { registerHealthRoutes } from './routes/health.js';
@@ -52,6 +54,8 @@ export function createApp(runtime: Runtime, options: AppOptions = {}): ApiApp {
   registerPluginRoutes(app, runtime, routes);
   registerIncidentRoutes(app, runtime, routes);
   registerFeedbackRoute(app, runtime, routes);
+  registerActionRoutes(app, runtime, routes);
+  registerAuditRoute(app, runtime, routes);
   const websocket = registerWebSocketRoute(app, runtime, routes, options.websocket);
 
   applyErrorHandling(app, runtime, routes);

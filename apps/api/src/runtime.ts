@@ -1,3 +1,4 @@
+import { createGovernance } from '@agent/adapters';
 import {
   createKeyring,
   createLicenseChecker,
@@ -12,11 +13,12 @@ import {
   type PublicConfig,
   publicConfig,
 } from '@agent/config';
-import { type Agent, createAgent, DefaultPolicyEngine } from '@agent/core';
+import { type Agent, createAgent } from '@agent/core';
 import { createKnowledgeStore, type SqlKnowledgeStore } from '@agent/knowledge';
 import {
   createLogger,
   createMetrics,
+  injectTraceHeaders,
   type Logger,
   type Metrics,
   setupTracing,
@@ -61,6 +63,8 @@ export interface RuntimeOptions {
   logger?: Logger;
   /** Service name in traces and logs. */
   serviceName?: string;
+  /** Where environment secrets are read (default: the process environment). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /**
@@ -89,6 +93,19 @@ export async function createRuntime(
     ...(config.tracing.otlpEndpoint ? { otlpEndpoint: config.tracing.otlpEndpoint } : {}),
     logger,
   });
+  // Policy, secrets and actuators. Unset variables mean the embedded
+  // defaults: the built-in policy, environment secrets, and actuators that
+  // are not configured, so nothing can run until an operator allows it. A
+  // policy or secrets file that cannot be used stops start-up here.
+  const governance = createGovernance({
+    policyFile: config.policyFile,
+    opa: config.opa,
+    secretsFile: config.secretsFile,
+    vault: config.vault,
+    notifyWebhookUrl: config.notifyWebhookUrl,
+    env: options.env ?? process.env,
+    decorateHeaders: tracing.enabled ? (headers) => injectTraceHeaders(headers) : undefined,
+  });
   const store = await createKnowledgeStore({
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dbPath: config.dbPath }),
     logger,
@@ -111,7 +128,10 @@ export async function createRuntime(
     : createMemoryIncidentEvents(logger);
   const baseAgent = createAgent({
     store,
-    policyEngine: new DefaultPolicyEngine(),
+    policyEngine: governance.policyEngine,
+    secretStore: governance.secretStore,
+    actuators: governance.actuators,
+    allowedPathRoots: governance.allowedPathRoots,
     telemetry: createAgentTelemetry(metrics, tracing.enabled ? tracing.tracer : null),
     reasoning: {
       enableReflection: config.reasoning.enableReflection,
@@ -119,6 +139,9 @@ export async function createRuntime(
       target: config.reasoning.targetScore,
     },
     executionEnabled: config.executionEnabled,
+    approvalTtlSec: config.approvalTtlSec,
+    // Licensing off: allowed; on: the licence must grant auto_remediation.
+    autoRemediationAllowed: () => license.allows('auto_remediation'),
     dedupWindowSec: config.dedupWindowSec,
   });
   const agent = publishingIncidents(baseAgent, incidentEvents, logger);

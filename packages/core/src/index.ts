@@ -59,5 +59,19 @@ export type { CursorPosition } from './util/cursor.js';
 export { decodeCursor, encodeCursor } from './util/cursor.js';
 export { contentHash } from './util/hash.js';
 export { wilsonLowerBound } from './util/wilson.js';
-export type { WireAction, WireEvidence, WireIncident, WireResult } from './wire.js';
-export { toWireAction, toWireIncident, toWireResult, toWireTraceStep } from './wire.js';
+export type {
+  WireAction,
+  WireActionRecord,
+  WireAuditEntry,
+  WireEvidence,
+  WireIncident,
+  WireResult,
+} from './wire.js';
+export {
+  toWireAction,
+  toWireActionRecord,
+  toWireAuditEntry,
+  toWireIncident,
+  toWireResult,
+  toWireTraceStep,
+} from './wire.js';

@@ -1,3 +1,4 @@
+import type { ActionRecord } from './domain/actions.js';
 import type { Category } from './domain/categories.js';
 import type {
   ActionStatus,
@@ -15,6 +16,7 @@ import type {
   TracePhase,
   TraceStep,
 } from './domain/types.js';
+import type { AuditEntry } from './ports/knowledge-store.js';
 
 // The HTTP contract speaks snake_case; TypeScript speaks camelCase. These are
 // the only mappings between the two, shared by the API, the legacy app, the
@@ -185,5 +187,56 @@ export function toWireIncident(i: StoredIncident): WireIncident {
       helpful: feedback?.helpful ?? 0,
       unhelpful: feedback?.unhelpful ?? 0,
     },
+  };
+}
+
+/** A governed action as `GET /api/actions` and the approve/reject routes return it. */
+export interface WireActionRecord extends WireAction {
+  incident_id: string;
+  tenant: string;
+  target: string;
+  created_at: string;
+  updated_at: string;
+  decided_by: string | null;
+  expires_at: string | null;
+  executed_at: string | null;
+}
+
+export function toWireActionRecord(a: ActionRecord): WireActionRecord {
+  return {
+    ...toWireAction(a),
+    incident_id: a.incidentId,
+    tenant: a.tenant,
+    target: a.target,
+    created_at: a.createdAt,
+    updated_at: a.updatedAt,
+    decided_by: a.decidedBy,
+    expires_at: a.expiresAt,
+    executed_at: a.executedAt,
+  };
+}
+
+/** An audit entry as `GET /api/audit` returns it (the contract's fields). */
+export interface WireAuditEntry {
+  at: string;
+  actor: string;
+  tenant: string | null;
+  event: string;
+  subject: string | null;
+  decision: string | null;
+  reasons: string[];
+  result: string | null;
+}
+
+export function toWireAuditEntry(e: AuditEntry): WireAuditEntry {
+  return {
+    at: e.at,
+    actor: e.actor,
+    tenant: e.tenant,
+    event: e.event,
+    subject: e.subject,
+    decision: e.decision,
+    reasons: e.reasons,
+    result: e.result,
   };
 }
