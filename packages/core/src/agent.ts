@@ -663,10 +663,10 @@ function explainRootCause(
     ? ` First seen at line ${first.line}: "${clip(oneLine(first.text), 200)}".`
     : '';
   const others = seen.filter((c) => c !== category);
-  const follow =
-    others.length > 0
-      ? ` It explains the ${others.map((c) => c.replaceAll('_', ' ')).join(', ')} that follow.`
-      : '';
+  const names = others.map((c) => c.replaceAll('_', ' '));
+  const list =
+    names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : names[0];
+  const follow = list ? ` It also explains the ${list} seen in the log.` : '';
   const description = CATEGORY_DESCRIPTIONS[category];
   return `${description[0]?.toUpperCase()}${description.slice(1)}.${where}${follow}`;
 }
