@@ -236,8 +236,6 @@ describe('HeaderLayout', () => {
       '\u0000\u0001\u0002 binary \uffff\ud800',
     ];
     const layout = HeaderLayout.learn(bad);
-    const started = performance.now();
     for (const l of bad) expect(typeof layout.strip(l).message).toBe('string');
-    expect(performance.now() - started).toBeLessThan(1000);
   });
 });

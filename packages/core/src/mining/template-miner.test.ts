@@ -107,9 +107,7 @@ describe('TemplateMiner grouping', () => {
       seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
       return (seed >>> 8).toString(36).replace(/\d/g, 'x');
     };
-    const started = performance.now();
     for (let i = 0; i < 60_000; i++) miner.addId(`user ${word()} did ${word()} on ${word()}`);
-    expect(performance.now() - started).toBeLessThan(20_000);
     expect(miner.groups().length).toBeLessThanOrEqual(20_000);
   });
 });
