@@ -524,6 +524,16 @@ export class SqlKnowledgeStore implements KnowledgeStore {
         .set((eb) => ({ id: eb.ref('id') }))
         .where(sql<boolean>`1 = 0`)
         .execute();
+      if (this.dialect === 'sqlite') {
+        // SQLite commits that empty UPDATE without touching the file, so a
+        // file that can no longer be written (immutable, a failing disk, a
+        // mount gone read-only) still looked fine. Writing the header's
+        // user_version back unchanged is a real one-page write that changes
+        // nothing: it fails exactly when incidents could not be stored.
+        const { rows } = await sql<{ user_version: number }>`pragma user_version`.execute(db);
+        const version = Math.trunc(Number(rows[0]?.user_version ?? 0));
+        await sql.raw(`pragma user_version = ${version}`).execute(db);
+      }
     });
   }
 

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -311,4 +312,43 @@ describe('SQLite store specifics', () => {
       database.close();
     }
   });
+
+  it('reports a file that can no longer be written (immutable) as unavailable, then recovers', async (context) => {
+    // chattr +i makes the file unwritable even for root, as a disk or mount
+    // gone read-only would: SQLite then fails the write with SQLITE_IOERR.
+    const dbPath = join(await tempDir(), 'agent.db');
+    const store = await createKnowledgeStore({ dbPath });
+    await store.saveIncident(makeIncident({ incidentId: 'before', tenant: 'acme' }));
+    const files = [dbPath, `${dbPath}-wal`];
+    if (!setImmutable(files, true)) {
+      console.warn(
+        'SKIP: immutable SQLite file — chattr +i is not available or not permitted here',
+      );
+      await store.close();
+      context.skip();
+      return;
+    }
+    try {
+      await expect(store.ping()).rejects.toThrow(StoreUnavailableError);
+      await expect(
+        store.saveIncident(makeIncident({ incidentId: 'during', tenant: 'acme' })),
+      ).rejects.toThrow(StoreUnavailableError);
+      // Reads still work.
+      expect((await store.getIncident('before', 'acme'))?.incidentId).toBe('before');
+    } finally {
+      setImmutable(files, false);
+    }
+    await store.ping();
+    await store.saveIncident(makeIncident({ incidentId: 'after', tenant: 'acme' }));
+    await store.close();
+  });
 });
+
+function setImmutable(files: string[], on: boolean): boolean {
+  try {
+    execFileSync('chattr', [on ? '+i' : '-i', ...files], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
