@@ -390,7 +390,7 @@ describe('ingestLog on bad input', () => {
     ['pipes', '|'.repeat(200_000)],
     ['PRI-looking', `<${'1'.repeat(100_000)}>`],
     ['long word and a bang', `${'a'.repeat(50_000)}!`],
-  ])('reads %s without hanging (the suite's timeout is the guard)', (_name, log) => {
+  ])('reads %s without hanging (the suite timeout is the guard)', (_name, log) => {
     ingestLog(log);
   });
 });

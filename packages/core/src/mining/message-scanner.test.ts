@@ -117,7 +117,7 @@ describe('scanMessage on adversarial input', () => {
       String.fromCharCode(...Array.from({ length: 60_000 }, (_, i) => (i * 7919) % 65_536)),
     ],
   ];
-  it.each(cases)('scans %s without hanging (the suite's timeout is the guard)', (_name, text) => {
+  it.each(cases)('scans %s without hanging (the suite timeout is the guard)', (_name, text) => {
     const s = scanMessage(text);
     messageKey(text);
     expect(s.tokens.length).toBe(s.raws.length);
