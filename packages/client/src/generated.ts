@@ -22,6 +22,25 @@ export interface Action {
   error?: string;
 }
 
+export interface ActionPage {
+  items: ActionRecord[];
+  next_cursor: string | null;
+}
+
+export type ActionRecord = Action & {
+  incident_id: string;
+  tenant: string;
+  /** What it acts on (`plugin.operation@namespace/workload`): the blast-radius key */
+  target: string;
+  created_at: string;
+  updated_at: string;
+  /** Key id of the admin who approved or rejected it */
+  decided_by: string | null;
+  /** A pending approval lapses then (APPROVAL_TTL_SEC after planning) */
+  expires_at: string | null;
+  executed_at: string | null;
+};
+
 export interface AnalysisResult {
   incident_id: string;
   category:
@@ -179,6 +198,27 @@ export interface AnalysisResult {
       | 'unknown'
       | 'none';
   };
+}
+
+export type ApproveRequest = Record<string, never>;
+
+export interface AuditEntry {
+  at: string;
+  /** Key id of whoever caused it, or `anonymous` / `system` */
+  actor: string;
+  tenant: string | null;
+  /** `policy.decision`, `action.blocked`, `action.executed`, `action.failed`, `action.approved`, `action.rejected`, `action.skipped`, `action.expired`, `incident.feedback` */
+  event: string;
+  /** The action or incident id */
+  subject: string | null;
+  decision: string | null;
+  reasons: string[];
+  result: string | null;
+}
+
+export interface AuditPage {
+  items: AuditEntry[];
+  next_cursor: string | null;
 }
 
 export interface Docs {
@@ -357,6 +397,11 @@ export interface Ready {
   >;
 }
 
+export interface RejectRequest {
+  /** Why it was rejected (kept on the action and in the audit log) */
+  reason?: string;
+}
+
 export interface VoteRequest {
   plugin: string;
   direction: 'up' | 'down';
@@ -430,6 +475,21 @@ export interface VoteResult {
 }
 
 // ---------------------------------------------------------------- operation types
+
+/** Query parameters of `GET /api/actions`. */
+export interface ListActionsQuery {
+  /** Default: 50. */
+  limit?: number;
+  cursor?: string;
+  status?: 'dry_run' | 'executed' | 'failed' | 'pending_approval' | 'rejected' | 'skipped';
+}
+
+/** Query parameters of `GET /api/audit`. */
+export interface ListAuditQuery {
+  /** Default: 50. */
+  limit?: number;
+  cursor?: string;
+}
 
 /** Query parameters of `GET /api/incidents`. */
 export interface ListIncidentsQuery {
@@ -588,6 +648,67 @@ export class DevOpsAgentClient {
       },
       ...(options.fetch ? { fetch: options.fetch } : {}),
     });
+  }
+
+  /**
+   * Governed actions, newest first (`status=pending_approval`: the approvals queue)
+   *
+   * `GET /api/actions`
+   */
+  listActions(query?: ListActionsQuery, options?: RequestOptions): Promise<ActionPage> {
+    return this.#request<ActionPage>(
+      'get',
+      'api/actions',
+      { query, body: undefined, parse: 'json' },
+      options,
+    );
+  }
+
+  /**
+   * Approve a pending action and run it now, exactly once
+   * Policy, blast radius, licence and EXECUTION_ENABLED are checked again first; a denial leaves the action `skipped` with the reasons.
+   *
+   * `POST /api/actions/{id}/approve`
+   */
+  approveAction(
+    id: string,
+    body?: ApproveRequest,
+    options?: RequestOptions,
+  ): Promise<ActionRecord> {
+    return this.#request<ActionRecord>(
+      'post',
+      `api/actions/${encodeURIComponent(id)}/approve`,
+      { query: undefined, body, parse: 'json' },
+      options,
+    );
+  }
+
+  /**
+   * Reject a pending action: it is closed and never runs
+   *
+   * `POST /api/actions/{id}/reject`
+   */
+  rejectAction(id: string, body?: RejectRequest, options?: RequestOptions): Promise<ActionRecord> {
+    return this.#request<ActionRecord>(
+      'post',
+      `api/actions/${encodeURIComponent(id)}/reject`,
+      { query: undefined, body, parse: 'json' },
+      options,
+    );
+  }
+
+  /**
+   * The audit log: every policy decision, execution, approval and rejection
+   *
+   * `GET /api/audit`
+   */
+  listAudit(query?: ListAuditQuery, options?: RequestOptions): Promise<AuditPage> {
+    return this.#request<AuditPage>(
+      'get',
+      'api/audit',
+      { query, body: undefined, parse: 'json' },
+      options,
+    );
   }
 
   /**
