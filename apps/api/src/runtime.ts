@@ -21,6 +21,7 @@ import {
   injectTraceHeaders,
   type Logger,
   type Metrics,
+  type SpanExporter,
   setupTracing,
   type Tracing,
 } from '@agent/observability';
@@ -65,6 +66,8 @@ export interface RuntimeOptions {
   serviceName?: string;
   /** Where environment secrets are read (default: the process environment). */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Where spans go when tracing is on, instead of the console or OTLP exporter (tests). */
+  spanExporter?: SpanExporter;
 }
 
 /**
@@ -91,6 +94,7 @@ export async function createRuntime(
     serviceName,
     serviceVersion: VERSION,
     ...(config.tracing.otlpEndpoint ? { otlpEndpoint: config.tracing.otlpEndpoint } : {}),
+    ...(options.spanExporter ? { exporter: options.spanExporter } : {}),
     logger,
   });
   // Policy, secrets and actuators. Unset variables mean the embedded
