@@ -34,5 +34,9 @@ export function createAgentTelemetry(metrics: Metrics, tracer: Tracer | null): T
         status: action.status,
       });
     },
+    llmStep(report) {
+      // The client counts the calls it makes; an answer from the cache costs none.
+      if (report.outcome === 'cache_hit') metrics.llmRequestsTotal.inc({ outcome: 'cache_hit' });
+    },
   };
 }

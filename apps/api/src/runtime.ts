@@ -1,4 +1,4 @@
-import { createGovernance } from '@agent/adapters';
+import { createGovernance, createLlmClient } from '@agent/adapters';
 import {
   createKeyring,
   createLicenseChecker,
@@ -29,6 +29,7 @@ import { createAgentTelemetry } from './agent-telemetry.js';
 import { createMemoryIncidentEvents, type IncidentEvents } from './events/incident-events.js';
 import { publishingIncidents } from './events/publish-incidents.js';
 import { createRedisIncidentEvents } from './events/redis-incident-events.js';
+import { createLlmObserver } from './llm-observer.js';
 import { type Retention, startRetention } from './retention.js';
 import { VERSION } from './version.js';
 
@@ -130,6 +131,10 @@ export async function createRuntime(
   const incidentEvents = config.redisUrl
     ? await createRedisIncidentEvents({ url: config.redisUrl, logger })
     : createMemoryIncidentEvents(logger);
+  // No LLM unless LLM_BASE_URL or LLM_ENDPOINT is set (LLM_PROVIDER picks).
+  const llmClient = createLlmClient(config.llm, {
+    observer: createLlmObserver(metrics, tracing.enabled ? tracing.tracer : null),
+  });
   const baseAgent = createAgent({
     store,
     policyEngine: governance.policyEngine,
@@ -146,6 +151,14 @@ export async function createRuntime(
     approvalTtlSec: config.approvalTtlSec,
     // Licensing off: allowed; on: the licence must grant auto_remediation.
     autoRemediationAllowed: () => license.allows('auto_remediation'),
+    llmClient,
+    llm: {
+      timeoutMs: config.llm.timeoutMs,
+      maxInputTokens: config.llm.maxInputTokens,
+      cacheTtlSec: config.llm.cacheTtlSec,
+      allowedModels: config.llm.allowedModels,
+      maxTemperature: config.llm.maxTemperature,
+    },
     dedupWindowSec: config.dedupWindowSec,
   });
   const agent = publishingIncidents(baseAgent, incidentEvents, logger);
