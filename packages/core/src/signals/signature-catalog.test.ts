@@ -716,13 +716,18 @@ describe('regular expressions on hostile input', () => {
     `${'\n'.repeat(50_000)}Killed`,
   ];
 
-  it('matches each hostile input in linear time', () => {
-    for (const text of hostile) {
-      const started = performance.now();
-      matchCues(text, index);
-      for (const s of SIGNATURES) s.pattern.test(text);
-      const elapsed = performance.now() - started;
-      expect(elapsed, `${text.slice(0, 30)}... took ${elapsed.toFixed(0)} ms`).toBeLessThan(1500);
-    }
+  // A backtracking pattern would take hours on these; the suite's timeout is the guard.
+  it.each(
+    hostile.map((text) => [`${JSON.stringify(text.slice(0, 24))}... (${text.length} chars)`, text]),
+  )('matches %s without hanging', (_name, text) => {
+    expect(matchCues(text, index).every((m) => m.weight > 0)).toBe(true);
+    for (const s of SIGNATURES) s.pattern.test(text);
+  });
+
+  it('signals a single 1 MB line and binary bytes without hanging', () => {
+    const line = `ERROR ${'x'.repeat(1 << 20)} connection refused`;
+    expect(matchCues(line, index).map((m) => m.category)).toEqual(['connection_refused']);
+    const binary = String.fromCharCode(...Array.from({ length: 4096 }, (_, i) => i % 256));
+    expect(() => matchCues(binary.repeat(64), index)).not.toThrow();
   });
 });
