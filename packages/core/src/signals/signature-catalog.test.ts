@@ -316,6 +316,8 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     'back-off 5m0s restarting failed container=app pod=app-0_ns(uid)',
   ],
   'crashloop.restart-limit': [
+    'Back-off: container worker restarted 12 times',
+    'Essential container in task exited',
     'systemd[1]: nginx.service: Start request repeated too quickly.',
     'INFO gave up: celery entered FATAL state, too many start retries too quickly',
     'PM2 | Script /app/index.js had too many unstable restarts (16). Stopped. "errored"',
@@ -334,6 +336,7 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     'Error: InvalidImageName',
   ],
   'image.pull-failed': [
+    'Error: image acme/tools:9.9 not found',
     'Failed to pull image "ghcr.io/acme/app:v2": rpc error: code = NotFound',
     'Error response from daemon: manifest for acme/app:v9 not found: manifest unknown: manifest unknown',
     'Error response from daemon: pull access denied for acme/app, repository does not exist',
@@ -342,6 +345,7 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
   ],
 
   'sched.k8s': [
+    '0/3 nodes are available: persistentvolumeclaim "data-db-0" not found.',
     "Warning  FailedScheduling  0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector.",
     '0/6 nodes are available: 6 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }',
     "pod didn't trigger scale-up: 2 max node group size reached",
@@ -349,6 +353,12 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
   'sched.insufficient': [
     '0/4 nodes are available: 4 Insufficient nvidia.com/gpu.',
     'Insufficient cpu',
+  ],
+  'sched.capacity': [
+    'could not schedule pod, incompatible with nodepool "default", daemonset overhead={"cpu":"150m"}',
+    "Pod was rejected: Node didn't have enough resource: cpu, requested: 2000, used: 3500, capacity: 4000",
+    "The zone 'projects/x/zones/europe-west1-b' does not have enough resources available to fulfill the request.",
+    'An error occurred (InsufficientInstanceCapacity) when calling the RunInstances operation',
   ],
   'sched.other-orchestrators': [
     'no suitable node (scheduling constraints not satisfied on 3 nodes)',
@@ -502,6 +512,7 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     'fatal error: concurrent map writes',
   ],
   'crash.uncaught': [
+    'heroku[web.1]: State changed from up to crashed',
     'Exception in thread "main" java.lang.IllegalStateException: not initialised',
     'PHP Fatal error:  Uncaught Error: Call to undefined function mysql_connect()',
     '(node:1) UnhandledPromiseRejectionWarning: Error: boom',
@@ -542,6 +553,8 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
 
   'rate.429': ['HTTP/2 429', 'status code: 429', 'Error: 429 Too Many Requests'],
   'rate.limit': [
+    'Request rate is large. More Request Units may be needed',
+    "anthropic.RateLimitError: {'type': 'error', 'error': {'type': 'rate_limit_error'}}",
     'API rate limit exceeded for 203.0.113.7.',
     'ThrottlingException: Rate exceeded',
     'An error occurred (RequestLimitExceeded) when calling the DescribeInstances operation',
@@ -570,6 +583,7 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     'rpc error: code = Unavailable desc = name resolver error: produced zero addresses',
   ],
   'upstream.datastores': [
+    'An error occurred (ServiceUnavailable): The service is unavailable. Please try again shortly.',
     'com.mysql.cj.jdbc.exceptions.CommunicationsException: Communications link failure',
     'Error 521: Web server is down',
     'kafka.errors.NoBrokersAvailable: NoBrokersAvailable',
