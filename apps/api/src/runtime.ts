@@ -48,6 +48,8 @@ export interface Runtime {
   readonly keyring: Keyring;
   readonly rateLimiter: RateLimiter;
   readonly license: LicenseChecker;
+  /** Readiness checks of the configured remediation backends (`opa`, `vault`). */
+  readonly backendChecks: Readonly<Record<string, () => Promise<void>>>;
   /** New incidents, for WebSocket subscribers (through Redis pub/sub when REDIS_URL is set). */
   readonly incidentEvents: IncidentEvents;
   /** Prunes incidents past INCIDENT_RETENTION_DAYS at start-up and hourly. */
@@ -185,6 +187,7 @@ export async function createRuntime(
     keyring,
     rateLimiter,
     license,
+    backendChecks: governance.checks,
     incidentEvents,
     retention,
     listeningOn(port) {

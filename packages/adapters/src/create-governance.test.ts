@@ -36,6 +36,7 @@ describe('createGovernance', () => {
     ]);
     expect(g.policy.source).toBeNull();
     expect(g.allowedPathRoots).toEqual(['/var/log', '/var/tmp', '/tmp']);
+    expect(Object.keys(g.checks)).toEqual([]);
   });
 
   it('switches to OPA, Vault and the notify webhook by configuration alone', () => {
@@ -70,6 +71,7 @@ describe('createGovernance', () => {
       ['command', true],
     ]);
     expect(g.allowedPathRoots).toEqual(['/data']);
+    expect(Object.keys(g.checks).sort()).toEqual(['opa', 'vault']);
   });
 
   it('refuses to start with a policy file it cannot use', () => {

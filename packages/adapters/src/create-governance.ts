@@ -49,6 +49,8 @@ export interface Governance {
   actuators: Actuator[];
   /** Directories a path taken from a log may point into (from the policy file). */
   allowedPathRoots: readonly string[];
+  /** Readiness checks of the configured backends (`opa`, `vault`); each throws when not ready. */
+  checks: Readonly<Record<string, () => Promise<void>>>;
 }
 
 /**
@@ -94,8 +96,12 @@ export function createGovernance(options: GovernanceOptions): Governance {
     }),
     new CommandActuator({ settings: policy.actuators.command, path: options.env.PATH }),
   ];
+  const checks: Record<string, () => Promise<void>> = {};
+  if (policyEngine instanceof OpaPolicyEngine) checks.opa = () => policyEngine.check();
+  if (secretStore instanceof VaultSecretStore) checks.vault = () => secretStore.check();
   return {
     policy,
+    checks,
     policyEngine,
     secretStore,
     actuators,

@@ -93,6 +93,7 @@ export interface OpaProtocolDoubleOptions {
 export function startOpaProtocolDouble(options: OpaProtocolDoubleOptions = {}) {
   return startLoopbackServer(async (req, res) => {
     if (options.delayMs) await sleep(options.delayMs);
+    if (req.method === 'GET' && req.path === '/health') return sendJson(res, 200, {});
     if (req.method !== 'POST' || !req.path.startsWith('/v1/data/')) {
       return sendJson(res, 404, { code: 'resource_not_found', message: 'not found' });
     }
@@ -121,13 +122,16 @@ export interface VaultProtocolDoubleOptions {
   /** KV v2 secrets by path. */
   secrets?: Record<string, Record<string, unknown>>;
   delayMs?: number;
+  /** `GET /v1/sys/health` answers 503 (sealed). */
+  sealed?: boolean;
 }
 
 /**
  * Vault's HTTP API as far as the agent uses it: AppRole login
  * (`POST /v1/auth/approle/login` -> `{"auth": {"client_token", "lease_duration"}}`)
  * and KV v2 reads (`GET /v1/{mount}/data/{path}` -> `{"data": {"data", "metadata"}}`),
- * with `X-Vault-Token` checked (403 `{"errors":["permission denied"]}`),
+ * and `GET /v1/sys/health` (200 active, 503 sealed), with `X-Vault-Token`
+ * checked (403 `{"errors":["permission denied"]}`),
  * `X-Vault-Namespace` required when set, and 404 `{"errors":[]}` for a path
  * with no secret.
  */
@@ -164,6 +168,10 @@ export async function startVaultProtocolDouble(options: VaultProtocolDoubleOptio
           renewable: true,
         },
       });
+    }
+    if (req.method === 'GET' && req.path === '/v1/sys/health') {
+      const sealed = options.sealed === true;
+      return sendJson(res, sealed ? 503 : 200, { initialized: true, sealed, standby: false });
     }
     const prefix = `/v1/${mount}/data/`;
     if (req.method === 'GET' && req.path.startsWith(prefix)) {

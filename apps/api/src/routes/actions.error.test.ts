@@ -117,6 +117,15 @@ describe('remediation when its backends fail', () => {
       const notify = body.actions.find((a: Json) => a.plugin === 'notify');
       expect(notify).toMatchObject({ decision: 'denied', status: 'skipped' });
       expect(notify.reasons).toContain('policy engine unavailable');
+      const ready = await api.app.request('/api/ready');
+      expect(ready.status).toBe(200);
+      expect(await readJson(ready)).toMatchObject({
+        status: 'degraded',
+        checks: {
+          store: { ok: true },
+          opa: { ok: false, detail: expect.stringMatching(/ECONNREFUSED/) },
+        },
+      });
       const metrics = await (await api.app.request('/api/metrics')).text();
       expect(metrics).toMatch(/agent_policy_decisions_total\{engine="opa",decision="denied"\} 1/);
     } finally {

@@ -98,6 +98,17 @@ export function registerHealthRoutes(app: OpenAPIHono, runtime: Runtime, table: 
             }
           : { ok: true };
       }
+      // OPA and Vault when configured: down means degraded (actions fail closed), not unready.
+      await Promise.all(
+        Object.entries(runtime.backendChecks).map(async ([name, check]) => {
+          try {
+            await check();
+            checks[name] = { ok: true };
+          } catch (error) {
+            checks[name] = { ok: false, detail: (error as Error).message };
+          }
+        }),
+      );
       if (!checks.store.ok) return c.json({ status: 'unavailable' as const, checks }, 503);
       const degraded = Object.values(checks).some((check) => !check.ok);
       return c.json({ status: degraded ? ('degraded' as const) : ('ok' as const), checks }, 200);

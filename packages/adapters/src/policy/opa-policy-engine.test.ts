@@ -127,6 +127,17 @@ describe('OpaPolicyEngine (against an OPA Data API protocol double)', () => {
     expect(verdict.reasons.join(' ')).toMatch(detail);
   });
 
+  it('reports readiness from GET /health', async () => {
+    const { engine } = await opa({});
+    await expect(engine.check()).resolves.toBeUndefined();
+    const down = new OpaPolicyEngine({
+      endpoint: await downUrl(),
+      policyPath: 'devops/remediation/decision',
+      timeoutMs: 500,
+    });
+    await expect(down.check()).rejects.toThrow(/opa: cannot reach .*ECONNREFUSED/);
+  });
+
   it('refuses a policy path that is not a data path', () => {
     expect(
       () => new OpaPolicyEngine({ endpoint: 'http://opa', policyPath: '../x', timeoutMs: 1 }),

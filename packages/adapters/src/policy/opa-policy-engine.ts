@@ -61,6 +61,21 @@ export class OpaPolicyEngine implements PolicyEngine {
     this.#fetch = options.fetch;
   }
 
+  /** Readiness: OPA's `GET /health` answers 200 once its policies are loaded. Throws otherwise. */
+  async check(): Promise<void> {
+    const url = new URL('/health', this.#url);
+    try {
+      await ky.get(url, {
+        timeout: this.#timeoutMs,
+        retry: 0,
+        redirect: 'error',
+        ...(this.#fetch ? { fetch: this.#fetch } : {}),
+      });
+    } catch (error) {
+      throw new Error(`opa: ${await describeHttpFailure(error, url, this.#timeoutMs)}`);
+    }
+  }
+
   async decide(input: PolicyInput): Promise<PolicyDecision> {
     let text: string;
     try {

@@ -116,3 +116,19 @@ describe('VaultSecretStore (against a Vault HTTP API protocol double)', () => {
     expect(() => new VaultSecretStore({ url: 'http://x' })).toThrow(/token or AppRole/);
   });
 });
+
+describe('VaultSecretStore readiness', () => {
+  it('is ready when /v1/sys/health answers 200, not when sealed or down', async () => {
+    const ready = await vault({ tokens: ['t'] });
+    await expect(
+      new VaultSecretStore({ url: ready.url, token: 't' }).check(),
+    ).resolves.toBeUndefined();
+    const sealed = await vault({ tokens: ['t'], sealed: true });
+    await expect(new VaultSecretStore({ url: sealed.url, token: 't' }).check()).rejects.toThrow(
+      /is sealed/,
+    );
+    await expect(
+      new VaultSecretStore({ url: await downUrl(), token: 't' }).check(),
+    ).rejects.toThrow(/ECONNREFUSED/);
+  });
+});

@@ -79,6 +79,35 @@ export class VaultSecretStore implements SecretStore {
     return typeof value === 'string' ? value : JSON.stringify(value);
   }
 
+  /**
+   * Readiness: `GET /v1/sys/health` answers 200 when Vault is initialized,
+   * unsealed and active (429 / 472 / 473: a standby that serves reads).
+   * Throws when it is sealed, uninitialized or unreachable.
+   */
+  async check(): Promise<void> {
+    const url = new URL(`${this.#base}/v1/sys/health`);
+    let status: number;
+    try {
+      const response = await ky.get(url, {
+        headers: this.#headers({}),
+        timeout: this.#timeoutMs,
+        retry: 0,
+        redirect: 'error',
+        throwHttpErrors: false,
+        ...(this.#options.fetch ? { fetch: this.#options.fetch } : {}),
+      });
+      status = response.status;
+    } catch (error) {
+      throw new VaultUnavailableError(
+        `vault: ${await describeHttpFailure(error, url, this.#timeoutMs)}`,
+      );
+    }
+    if (![200, 429, 472, 473].includes(status)) {
+      const why = status === 503 ? 'sealed' : status === 501 ? 'not initialized' : `HTTP ${status}`;
+      throw new VaultUnavailableError(`vault: ${url.host} is ${why}`);
+    }
+  }
+
   /** Drops cached reads and the login token (tests, rotation). */
   clearCache(): void {
     this.#cache.clear();
