@@ -500,7 +500,8 @@ export function createAgent(options: AgentOptions = {}): Agent {
     async getIncident(incidentId, principal = ANONYMOUS) {
       const found = await store.getIncident(incidentId, tenantScope(principal));
       if (!found) throw new NotFoundError(`incident "${incidentId}" not found`);
-      return found;
+      // Actions approved, rejected or expired since show as they are now.
+      return remediation.withCurrentActions(found);
     },
     giveFeedback,
     async pruneIncidents(retentionDays) {

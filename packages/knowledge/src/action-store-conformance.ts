@@ -72,6 +72,12 @@ export function describeActionStoreContract(
         limit: 10,
       });
       expect(ids(expired)).toEqual(['a3']);
+      const ofIncident = await store().listActions({
+        tenant: null,
+        incidentId: 'inc-2',
+        limit: 10,
+      });
+      expect(ids(ofIncident)).toEqual(['a4']);
 
       const first = await store().listActions({ tenant: null, limit: 2 });
       expect(ids(first)).toEqual(['a4', 'a3']);

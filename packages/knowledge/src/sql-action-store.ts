@@ -59,6 +59,9 @@ export async function listActions(db: Db, query: ActionQuery): Promise<Page<Acti
     .selectAll()
     .$if(query.tenant !== null, (q) => q.where('tenant', '=', query.tenant as string))
     .$if(query.status !== undefined, (q) => q.where('status', '=', query.status as string))
+    .$if(query.incidentId !== undefined, (q) =>
+      q.where('incident_id', '=', query.incidentId as string),
+    )
     .$if(query.expiresBefore !== undefined, (q) =>
       q
         .where('expires_at', 'is not', null)

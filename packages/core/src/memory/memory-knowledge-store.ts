@@ -259,6 +259,7 @@ export class MemoryKnowledgeStore implements KnowledgeStore {
           this.#incidents.has(a.incidentId) &&
           (query.tenant === null || a.tenant === query.tenant) &&
           (query.status === undefined || a.status === query.status) &&
+          (query.incidentId === undefined || a.incidentId === query.incidentId) &&
           (query.expiresBefore === undefined ||
             (a.expiresAt !== null && a.expiresAt <= query.expiresBefore)),
       )

@@ -207,7 +207,7 @@ describe('approvals', () => {
     });
     const action = result.actions.find((a) => a.plugin === 'webhook')!;
     expect(action.status).toBe('pending_approval');
-    return { ...env, action };
+    return { ...env, action, incidentId: result.incidentId };
   }
 
   it('runs an approved action exactly once under 20 concurrent approvals', async () => {
@@ -242,8 +242,13 @@ describe('approvals', () => {
   });
 
   it('rejects exactly once and never runs a rejected action', async () => {
-    const { agent, action, webhook } = await pendingWebhook();
+    const { agent, action, webhook, incidentId } = await pendingWebhook();
     const rejected = await agent.rejectAction(action.actionId, admin, 'not during the freeze');
+    // The incident shows its actions as they stand now.
+    const incident = await agent.getIncident(incidentId, user);
+    expect(incident.result.actions.find((a) => a.actionId === action.actionId)?.status).toBe(
+      'rejected',
+    );
     expect(rejected).toMatchObject({ status: 'rejected', decidedBy: 'admin-key' });
     expect(rejected.reasons.at(-1)).toBe('rejected by admin-key: not during the freeze');
     await expect(agent.rejectAction(action.actionId, admin)).rejects.toBeInstanceOf(

@@ -9,6 +9,7 @@ import type {
   Page,
   PlannedAction,
   Principal,
+  StoredIncident,
 } from '../domain/types.js';
 import { DEFAULT_ALLOWED_PATH_ROOTS } from '../playbooks/plugin-catalog.js';
 import type { ActionStore } from '../ports/action-store.js';
@@ -76,6 +77,8 @@ export interface Remediation {
     query: { limit: number; cursor?: string | undefined },
     principal: Principal,
   ): Promise<Page<AuditEntry>>;
+  /** The incident with its actions as they stand now (approved, rejected, expired since). */
+  withCurrentActions(incident: StoredIncident): Promise<StoredIncident>;
 }
 
 export function createRemediation(options: RemediationOptions): Remediation {
@@ -156,6 +159,33 @@ export function createRemediation(options: RemediationOptions): Remediation {
     reject: (actionId, principal, reason) =>
       rejectAction(actionId, principal, reason, approvalDeps),
     listAudit: (query, principal) => store.listAudit({ ...query, tenant: scopeOf(principal) }),
+
+    async withCurrentActions(incident) {
+      const planned = incident.result.actions;
+      if (planned.length === 0) return incident;
+      const page = await store.listActions({
+        tenant: incident.tenant,
+        incidentId: incident.incidentId,
+        limit: 200,
+      });
+      const current = new Map(page.items.map((a) => [a.actionId, a]));
+      const actions = planned.map((action) => {
+        const now = current.get(action.actionId);
+        if (!now) return action;
+        const merged: PlannedAction = {
+          ...action,
+          decision: now.decision,
+          reasons: now.reasons,
+          status: now.status,
+        };
+        delete merged.output;
+        delete merged.error;
+        if (now.output !== undefined) merged.output = now.output;
+        if (now.error !== undefined) merged.error = now.error;
+        return merged;
+      });
+      return { ...incident, result: { ...incident.result, actions } };
+    },
   };
 }
 

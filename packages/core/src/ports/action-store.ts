@@ -6,6 +6,8 @@ import type { AuditEntry } from './knowledge-store.js';
 export interface ActionQuery {
   tenant: string | null;
   status?: ActionStatus | undefined;
+  /** Only the actions of this incident. */
+  incidentId?: string | undefined;
   /** Only actions whose approval expires at or before this instant (ISO-8601). */
   expiresBefore?: string | undefined;
   limit: number;
