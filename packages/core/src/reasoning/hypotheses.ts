@@ -164,9 +164,9 @@ export class HypothesisBuilder {
 
   /**
    * The hypotheses, root cause first: among the failures no other present
-   * failure claims, the one with the most specific evidence (then the
-   * earliest). The rest follow, strongest first. A hint too weak to claim a
-   * failure it would explain is left out, so it cannot displace it later.
+   * failure claims, the one with the most evidence (then the earliest). The
+   * rest follow, strongest first. A hint too weak to claim a failure it
+   * would explain is left out, so it cannot displace it later.
    */
   build(): Hypothesis[] {
     const all: Hypothesis[] = [];
@@ -189,8 +189,9 @@ export class HypothesisBuilder {
     );
     const roots = kept.filter((h) => !kept.some((g) => g !== h && claims(g, h)));
     const span = Math.max(1, this.#records);
-    const rank = (h: Hypothesis) =>
-      h.maxWeight + 0.04 * (1 - h.firstIndex / span) + (0.02 * Math.min(h.count - 1, 3)) / 3;
+    // Among failures nothing explains, the one with the most evidence (a cue's
+    // weight, each repetition adding less), the earlier one when close.
+    const rank = (h: Hypothesis) => h.strength + 0.04 * (1 - h.firstIndex / span);
     roots.sort((a, b) => rank(b) - rank(a) || a.firstIndex - b.firstIndex);
     const leader = roots[0];
     if (!leader) return [];
