@@ -1,5 +1,35 @@
 import { type AgentConfig, ConfigError, loadConfig } from '@agent/config';
-import { createLogger } from '@agent/observability';
+import { createLogger, LOG_FORMATS, type LogFormat, type Logger } from '@agent/observability';
+
+/**
+ * A logger for what happens before (or instead of) the runtime's: start-up
+ * failures. It writes in LOG_FORMAT when that names a format, so a log
+ * shipper reading json or kv never meets a stray line; otherwise in text.
+ */
+export function startupLogger(
+  serviceName: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Logger {
+  const wanted = env.LOG_FORMAT?.trim().toLowerCase();
+  const format: LogFormat = LOG_FORMATS.includes(wanted as LogFormat)
+    ? (wanted as LogFormat)
+    : 'text';
+  return createLogger({ level: 'info', format, base: { service: serviceName } });
+}
+
+/**
+ * Routes Node's own warnings (deprecations, experimental features, listener
+ * leaks) through the logger instead of Node's plain stderr printer.
+ */
+export function logProcessWarnings(logger: Logger): void {
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => {
+    logger.warn(
+      { component: 'node', warning: warning.name, code: (warning as { code?: string }).code },
+      warning.message,
+    );
+  });
+}
 
 /**
  * Reads and validates the environment (and `.env`) once, before anything
@@ -13,8 +43,8 @@ export function loadConfigOrExit(serviceName: string): AgentConfig {
     // and both apps started from the repository root share one store file.
     return loadConfig({ cwd: process.env.INIT_CWD ?? process.cwd() });
   } catch (error) {
-    // The configured log format is unknown when configuration is invalid: use text.
-    const logger = createLogger({ level: 'info', format: 'text', base: { service: serviceName } });
+    // LOG_FORMAT when it is itself valid, text otherwise.
+    const logger = startupLogger(serviceName);
     if (error instanceof ConfigError) {
       logger.fatal(`invalid configuration: ${error.message}`);
     } else {

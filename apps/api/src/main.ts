@@ -1,7 +1,7 @@
 // The composition root of the primary API: configuration, adapters, agent,
 // app, server. Nothing else constructs adapters.
 import { createApp } from './app.js';
-import { loadConfigOrExit } from './env.js';
+import { loadConfigOrExit, logProcessWarnings, startupLogger } from './env.js';
 import { exitOnSignals, startServer } from './http/serve.js';
 import { createRuntime } from './runtime.js';
 
@@ -10,6 +10,7 @@ const SERVICE = 'devops-agent-api';
 async function main(): Promise<void> {
   const config = loadConfigOrExit(SERVICE);
   const runtime = await createRuntime(config, { serviceName: SERVICE });
+  logProcessWarnings(runtime.logger);
   if (runtime.keyring.openMode) {
     runtime.logger.warn(
       'open mode: API_KEYS is not set, so key routes need no key; auto mode and admin routes stay refused',
@@ -36,6 +37,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`devops-agent API failed to start: ${(error as Error).message ?? error}`);
+  // Through a logger, so LOG_FORMAT=json/kv output stays parseable to the end.
+  startupLogger(SERVICE).fatal(
+    `devops-agent API failed to start: ${(error as Error).message ?? error}`,
+  );
   process.exit(1);
 });
