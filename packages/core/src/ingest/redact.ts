@@ -1,43 +1,148 @@
 // Secrets in submitted logs are replaced before the log is analysed, stored,
 // logged or returned. The replacement keeps the text's shape (the key name,
-// the scheme, the `Bearer` word) so that analysis still works.
-// Every pattern is linear: bounded classes, no nested quantifiers.
+// the scheme, the `Bearer` word, the line count) so that analysis still works
+// and evidence line numbers still point at the submitted lines.
+//
+// Every pattern is linear: each repetition is bounded or a single character
+// class after a literal anchor, with no nested quantifiers and no
+// alternation that can match the same text two ways. Private key blocks are
+// found with indexOf, not a lazy regex, so a log full of BEGIN lines with no
+// END stays linear too.
 
-const REDACTED = '[REDACTED]';
+export const REDACTED = '[REDACTED]';
 
-const RULES: readonly { pattern: RegExp; replace: string }[] = [
-  // -----BEGIN ... PRIVATE KEY----- blocks
+/** Names whose value is a secret in `name=value`, `name: value` and `"name": "value"`. */
+const SECRET_NAME =
+  '[a-z0-9_.-]{0,32}(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|account[_-]?key|shared[_-]?access[_-]?key|private[_-]?key|client[_-]?secret|credentials?|auth[_-]?key|signing[_-]?key|encryption[_-]?key)';
+
+interface Rule {
+  readonly name: string;
+  readonly pattern: RegExp;
+  readonly replace: string;
+}
+
+const RULES: readonly Rule[] = [
   {
-    pattern:
-      /-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----[\s\S]{0,10000}?-----END [A-Z ]{0,40}PRIVATE KEY-----/g,
-    replace: `-----BEGIN PRIVATE KEY-----${REDACTED}-----END PRIVATE KEY-----`,
-  },
-  // user:password@ in URLs
-  {
-    pattern: /\b([a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/@]{1,256}):[^\s@/]{1,256}@/gi,
+    name: 'password in a URL (scheme://user:password@host)',
+    pattern: /\b([a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/@]{0,256}):[^\s@/]{1,256}@/gi,
     replace: `$1:${REDACTED}@`,
   },
-  // Authorization: Bearer/Basic <token>
-  { pattern: /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g, replace: `$1 ${REDACTED}` },
-  // JSON Web Tokens
-  { pattern: /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g, replace: REDACTED },
-  // AWS access key ids and similar cloud keys
-  { pattern: /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g, replace: REDACTED },
   {
+    name: 'Authorization header of any scheme',
     pattern:
-      /\b(?:ghp|gho|ghs|ghu|github_pat|xox[abprs]|sk|sk_live|rk_live)[-_][A-Za-z0-9_-]{16,}/g,
+      /\b((?:proxy-)?authorization["']?\s{0,3}[:=]\s{0,3}["']?(?:Bearer|Basic|Token|Digest|Negotiate|NTLM|AWS4-HMAC-SHA256|ApiKey|SSWS)?\s{0,3})[^\s"',;]{1,4096}/gi,
+    replace: `$1${REDACTED}`,
+  },
+  {
+    name: 'bearer token',
+    pattern: /\b(Bearer|bearer|BEARER)\s{1,10}[A-Za-z0-9._~+/=-]{8,4096}/g,
+    replace: `$1 ${REDACTED}`,
+  },
+  {
+    // Base64 with a digit, `+`, `/`, `=` or a capital after a small letter, so
+    // "Basic authentication failed" and "Basic Auth" stay.
+    name: 'basic credentials',
+    pattern:
+      /\b(Basic|basic|BASIC)\s{1,10}(?=[A-Za-z]{0,4096}[0-9+/=]|[A-Z]?[a-z]{1,4096}[A-Z])[A-Za-z0-9+/]{6,4096}={0,2}/g,
+    replace: `$1 ${REDACTED}`,
+  },
+  {
+    name: 'JSON Web Token',
+    pattern: /\beyJ[A-Za-z0-9_-]{5,4096}\.[A-Za-z0-9_-]{5,4096}\.[A-Za-z0-9_-]{5,4096}/g,
     replace: REDACTED,
   },
-  // key=value and "key": "value" pairs whose key names a secret
   {
+    name: 'AWS access key id',
+    pattern: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ABIA|ACCA)[A-Z0-9]{16}\b/g,
+    replace: REDACTED,
+  },
+  {
+    name: 'Google API key and OAuth access token',
+    pattern: /\b(?:AIza[0-9A-Za-z_-]{35}|ya29\.[0-9A-Za-z_-]{20,2048})/g,
+    replace: REDACTED,
+  },
+  {
+    name: 'GitHub, Slack, Stripe, OpenAI and similar prefixed tokens',
     pattern:
-      /\b((?:[a-z0-9_-]{0,32}(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?))["']?\s{0,3}[:=]\s{0,3}["']?)[^\s"',;&]{1,512}/gi,
+      /\b(?:ghp|gho|ghs|ghu|ghr|github_pat|glpat|xox[abprse]|xapp|sk|sk_live|sk_test|rk_live|npm)[-_][A-Za-z0-9_-]{16,1024}/g,
+    replace: REDACTED,
+  },
+  {
+    name: 'Slack webhook URL',
+    pattern: /\b(https:\/\/hooks\.slack\.com\/services\/)[A-Za-z0-9/_-]{8,256}/g,
+    replace: `$1${REDACTED}`,
+  },
+  {
+    name: 'Azure SAS signature in a query string',
+    pattern: /([?&;]sig=)[^\s&"';]{1,1024}/gi,
+    replace: `$1${REDACTED}`,
+  },
+  {
+    // A quoted value may hold spaces: redact up to its closing quote.
+    name: 'quoted value of a secret-named key',
+    pattern: new RegExp(
+      `\\b(${SECRET_NAME}["']?\\s{0,3}[:=]\\s{0,3})(["'])(?!\\[REDACTED\\])[^"'\\n]{1,4096}\\2`,
+      'gi',
+    ),
+    replace: `$1$2${REDACTED}$2`,
+  },
+  {
+    name: 'unquoted value of a secret-named key',
+    pattern: new RegExp(
+      `\\b(${SECRET_NAME}["']?\\s{0,3}[:=]\\s{0,3}["']?)(?!\\[REDACTED\\]|-----BEGIN)[^\\s"',;&]{1,4096}`,
+      'gi',
+    ),
     replace: `$1${REDACTED}`,
   },
 ];
 
+const PEM_BEGIN = /-----BEGIN ([A-Z0-9 ]{0,40})PRIVATE KEY-----/g;
+const PEM_END = '-----END ';
+/** How far a private key block may reach (an RSA 8192 key is about 6,500 characters). */
+const PEM_MAX_CHARS = 10_000;
+/** The body of a key block whose END line never came (a truncated log): base64 lines only. */
+const PEM_BODY = /[A-Za-z0-9+/=\s\\]{0,10000}/y;
+
+/**
+ * Replaces the body of every private key block, keeping its BEGIN and END
+ * lines and its line breaks. A block without an END line within
+ * PEM_MAX_CHARS loses the base64 that follows its BEGIN line.
+ */
+function redactPrivateKeys(text: string): string {
+  if (!text.includes('PRIVATE KEY-----')) return text;
+  let out = '';
+  let copied = 0;
+  // Where the next END marker at or after some position is; reused while
+  // still ahead, so each character is searched at most once.
+  let nextEnd = -2;
+  PEM_BEGIN.lastIndex = 0;
+  for (let m = PEM_BEGIN.exec(text); m !== null; m = PEM_BEGIN.exec(text)) {
+    const bodyStart = m.index + m[0].length;
+    if (nextEnd !== -1 && nextEnd < bodyStart) nextEnd = text.indexOf(PEM_END, bodyStart);
+    let bodyEnd: number;
+    if (nextEnd !== -1 && nextEnd - bodyStart <= PEM_MAX_CHARS) {
+      bodyEnd = nextEnd;
+    } else {
+      PEM_BODY.lastIndex = bodyStart;
+      PEM_BODY.exec(text);
+      bodyEnd = PEM_BODY.lastIndex;
+    }
+    const body = text.slice(bodyStart, bodyEnd);
+    const breaks = body.match(/\n/g)?.length ?? 0;
+    const escapedBreaks = body.match(/\\n/g)?.length ?? 0;
+    // Keep the line count, and the literal `\n`s of a key inside a JSON string.
+    const kept = breaks > 0 ? `\n${REDACTED}${'\n'.repeat(breaks - 1)}` : REDACTED;
+    out +=
+      text.slice(copied, bodyStart) +
+      (escapedBreaks > 0 && breaks === 0 ? `\\n${REDACTED}\\n` : kept);
+    copied = bodyEnd;
+    PEM_BEGIN.lastIndex = Math.max(PEM_BEGIN.lastIndex, bodyEnd);
+  }
+  return out + text.slice(copied);
+}
+
 export function redactSecrets(text: string): string {
-  let out = text;
+  let out = redactPrivateKeys(text);
   for (const rule of RULES) out = out.replace(rule.pattern, rule.replace);
   return out;
 }
