@@ -7,6 +7,7 @@ import {
   messageOf,
 } from './cli-io.js';
 import { ANALYZE_USAGE, runAnalyze } from './commands/analyze.js';
+import { LICENSE_USAGE, runLicense } from './commands/license.js';
 import { MIGRATE_USAGE, runMigrate } from './commands/migrate.js';
 import { runTemplates, TEMPLATES_USAGE } from './commands/templates.js';
 
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   templates: { run: runTemplates, usage: TEMPLATES_USAGE },
   analyze: { run: runAnalyze, usage: ANALYZE_USAGE },
   migrate: { run: runMigrate, usage: MIGRATE_USAGE },
+  license: { run: runLicense, usage: LICENSE_USAGE },
 };
 
 export function usage(): string {
