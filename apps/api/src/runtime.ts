@@ -31,6 +31,12 @@ import { publishingIncidents } from './events/publish-incidents.js';
 import { createRedisIncidentEvents } from './events/redis-incident-events.js';
 import { createLlmObserver } from './llm-observer.js';
 import { type Retention, startRetention } from './retention.js';
+import {
+  tracedActuator,
+  tracedPolicyEngine,
+  tracedSecretStore,
+  tracedStore,
+} from './traced-ports.js';
 import { VERSION } from './version.js';
 
 /** Everything a running app needs, built once by the composition root. */
@@ -137,11 +143,19 @@ export async function createRuntime(
   const llmClient = createLlmClient(config.llm, {
     observer: createLlmObserver(metrics, tracing.enabled ? tracing.tracer : null),
   });
+  // Tracing on: a span for each store query, policy decision, secret read and actuator call.
+  const tracer = tracing.enabled ? tracing.tracer : null;
   const baseAgent = createAgent({
-    store,
-    policyEngine: governance.policyEngine,
-    secretStore: governance.secretStore,
-    actuators: governance.actuators,
+    store: tracer ? tracedStore(store, tracer) : store,
+    policyEngine: tracer
+      ? tracedPolicyEngine(governance.policyEngine, tracer)
+      : governance.policyEngine,
+    secretStore: tracer
+      ? tracedSecretStore(governance.secretStore, tracer)
+      : governance.secretStore,
+    actuators: tracer
+      ? governance.actuators.map((actuator) => tracedActuator(actuator, tracer))
+      : governance.actuators,
     allowedPathRoots: governance.allowedPathRoots,
     telemetry: createAgentTelemetry(metrics, tracing.enabled ? tracing.tracer : null),
     reasoning: {
