@@ -34,7 +34,7 @@ describe('secure headers and CORS off by default', () => {
   it('every route answers with the secure headers, whatever the outcome', async () => {
     for (const route of api.routes.entries()) {
       const path = route.path.replace(/\{[^}/]+\}/g, DUMMY_ID);
-      for (const headers of [{}, { 'X-API-Key': ADMIN_KEY }]) {
+      for (const headers of [{}, { 'X-API-Key': ADMIN_KEY }] as Record<string, string>[]) {
         const res = await api.app.request(path, {
           method: route.method,
           headers,
