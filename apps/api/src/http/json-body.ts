@@ -32,6 +32,12 @@ export function jsonBody(options: { optional?: boolean } = {}): MiddlewareHandle
     const declaredEmpty = c.req.raw.body === null || c.req.header('content-length') === '0';
     const mediaType = (c.req.header('content-type') ?? '').split(';')[0]?.trim() ?? '';
     if (!declaredEmpty && !JSON_MEDIA_TYPE.test(mediaType)) {
+      // No type and nothing in it is no body: over HTTP, `curl -X POST` without
+      // data arrives as an empty stream with neither length nor type.
+      if (mediaType === '' && (await c.req.text()) === '') {
+        if (options.optional) return next();
+        throw new AgentError('validation_failed', 'request body is required (a JSON object)');
+      }
       throw new AgentError(
         'unsupported_media_type',
         `request body must be application/json, not ${mediaType === '' ? 'an undeclared type' : `"${mediaType.slice(0, 100)}"`}`,

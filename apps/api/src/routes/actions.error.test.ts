@@ -55,6 +55,18 @@ describe('actions and audit routes refuse what they must', () => {
     expect(bad.status).toBe(415);
   });
 
+  it('take a POST without a body, as curl -X POST sends it over HTTP (no length, an empty stream)', async () => {
+    const bodyless = new Request('http://localhost/api/actions/nope/approve', {
+      method: 'POST',
+      headers: ADMIN,
+      body: new ReadableStream({ start: (controller) => controller.close() }),
+      duplex: 'half',
+    } as RequestInit);
+    expect(bodyless.headers.get('content-length')).toBeNull();
+    const res = await api.app.request(bodyless);
+    expect(res.status).toBe(404);
+  });
+
   it('skip every action in auto mode when the licence lacks auto_remediation', async () => {
     const secret = 'licence-signing-secret-with-enough-length-0123456789';
     const key = await issueLicense({
