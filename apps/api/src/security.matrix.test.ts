@@ -35,14 +35,27 @@ const MODES: readonly KeyMode[] = [
   },
   { name: 'open', env: {} },
   { name: 'open with admin keys', env: { ADMIN_KEYS: KEYS.admin } },
+  {
+    name: 'keyed, licence required and missing',
+    env: {
+      API_KEYS: `tenant-a:${KEYS.userA},tenant-b:${KEYS.userB}`,
+      ADMIN_KEYS: KEYS.admin,
+      REQUIRE_LICENSE: 'true',
+    },
+  },
 ];
 
 /** `pass`: the guards let the caller through (the route may still answer 400/404/409...). */
-type Outcome = 'pass' | 401 | 403;
+type Outcome = 'pass' | 401 | 402 | 403;
 
 /** The contract's answer for a credential on a route of an access level, in one key mode. */
 function expectedOutcome(mode: string, access: RouteAccess, credential: Credential): Outcome {
   if (access === 'none') return 'pass';
+  if (mode === 'keyed, licence required and missing') {
+    // The key is checked first; whoever gets past it meets the licence (402).
+    const keyed = expectedOutcome('keyed', access, credential);
+    return keyed === 'pass' ? 402 : keyed;
+  }
   const isAdmin = credential === 'admin' || credential === 'admin_query';
   if (mode === 'open') {
     // No key configured at all: every caller is anonymous; admin routes are closed.
@@ -80,6 +93,8 @@ function requestFor(route: RouteEntry, credential: Credential): { url: string; i
   }
   return { url, init };
 }
+
+const CODE_OF = { 401: 'unauthorized', 402: 'license_invalid', 403: 'forbidden' } as const;
 
 async function expectContractError(res: Response, status: number, code: string) {
   expect(res.status).toBe(status);
@@ -135,11 +150,7 @@ for (const mode of MODES) {
           } else if (res.status !== expected) {
             failures.push(`${label}, expected ${expected}`);
           } else {
-            await expectContractError(
-              res,
-              expected,
-              expected === 401 ? 'unauthorized' : 'forbidden',
-            );
+            await expectContractError(res, expected, CODE_OF[expected]);
           }
         }
       }

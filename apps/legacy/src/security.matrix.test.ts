@@ -34,12 +34,25 @@ const MODES = [
   },
   { name: 'open', env: {} },
   { name: 'open with admin keys', env: { ADMIN_KEYS: KEYS.admin } },
+  {
+    name: 'keyed, licence required and missing',
+    env: {
+      API_KEYS: `tenant-a:${KEYS.userA},tenant-b:${KEYS.userB}`,
+      ADMIN_KEYS: KEYS.admin,
+      REQUIRE_LICENSE: 'true',
+    },
+  },
 ] as const;
 
-type Outcome = 'pass' | 401 | 403;
+type Outcome = 'pass' | 401 | 402 | 403;
+const CODE_OF = { 401: 'unauthorized', 402: 'license_invalid', 403: 'forbidden' } as const;
 
 function expectedOutcome(mode: string, access: RouteAccess, credential: Credential): Outcome {
   if (access === 'none') return 'pass';
+  if (mode === 'keyed, licence required and missing') {
+    const keyed = expectedOutcome('keyed', access, credential);
+    return keyed === 'pass' ? 402 : keyed;
+  }
   const isAdmin = credential === 'admin' || credential === 'admin_query';
   if (mode === 'open') return access === 'key' ? 'pass' : 403;
   if (mode === 'open with admin keys') {
@@ -126,7 +139,7 @@ for (const mode of MODES) {
           const body = await res.json();
           expect(body, label).toEqual({
             error: {
-              code: expected === 401 ? 'unauthorized' : 'forbidden',
+              code: CODE_OF[expected],
               message: expect.any(String),
               request_id: requestId,
             },
