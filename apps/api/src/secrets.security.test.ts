@@ -132,6 +132,16 @@ describe('secrets never leak', () => {
     );
     expect(invalid.status).toBe(400);
     expect(leaked(await bad.text())).toEqual([]);
+    expect(leaked(await invalid.text())).toEqual([]);
+    // JSON.parse quotes the start of a body it cannot read; the error does not.
+    for (const body of [LOG_SECRETS.dbPassword, `${LOG_SECRETS.github} trailing`]) {
+      const res = await app.request('/api/process_log', postJson(body, { 'X-API-Key': USER_KEY }));
+      expect(res.status).toBe(400);
+      const text = await res.text();
+      expect(JSON.parse(text).error.code).toBe('invalid_json');
+      expect(text).not.toContain(LOG_SECRETS.dbPassword.slice(0, 8));
+      expect(text).not.toContain(LOG_SECRETS.github.slice(0, 8));
+    }
   });
 
   it('/api/config shows no key, secret or licence', async () => {

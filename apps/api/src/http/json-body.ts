@@ -59,7 +59,7 @@ export function jsonBody(options: { optional?: boolean } = {}): MiddlewareHandle
     } catch (error) {
       throw new AgentError(
         'invalid_json',
-        `request body is not valid JSON: ${(error as Error).message}`,
+        `request body is not valid JSON: ${withoutExcerpt((error as Error).message)}`,
       );
     }
     await next();
@@ -81,4 +81,17 @@ export function depthExceeds(text: string, max: number): boolean {
     } else if (ch === 0x7d || ch === 0x5d) depth--;
   }
   return false;
+}
+
+/**
+ * JSON.parse's message without the excerpt of the body V8 quotes in it
+ * (`Unexpected token 'p', "password=h"... is not valid JSON`): the body may
+ * hold a secret, and errors never repeat one.
+ */
+export function withoutExcerpt(message: string): string {
+  const cut = message.replace(
+    /(?:^|, )(?:\.\.\.)?"[\s\S]{0,200}?"(?:\.\.\.)? is not valid JSON$/,
+    '',
+  );
+  return cut === '' ? 'unexpected input' : cut;
 }
