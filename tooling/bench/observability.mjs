@@ -1,0 +1,316 @@
+#!/usr/bin/env node
+// The cost of observability on process_log throughput (issue 7's target:
+// observed >= 0.85x of quiet, in one run). Two configurations of the built
+// API, the same load, alternating rounds in one run:
+//
+//   observed  LOG_LEVEL=info, metrics, ENABLE_TRACING=true (console exporter:
+//             every span a JSON log line, written with the access log to
+//             /dev/null as a log shipper's pipe would take it)
+//   quiet     LOG_LEVEL=warn, metrics, tracing off
+//
+// The load: a keep-alive node:http client, --connections sockets, a fixed
+// --requests of POST /api/process_log with one 2 KB log, after a warm-up.
+//
+//   pnpm bench:observability
+//   pnpm bench:observability -- --requests 4000 --connections 50 --rounds 3 --json
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const API_MAIN = join(ROOT, 'apps', 'api', 'dist', 'main.js');
+const API_KEY = 'bench-observability-key-2f9c4e1a7b';
+const TARGET = 0.85;
+
+const USAGE = `usage: pnpm bench:observability -- [options]
+  --requests N      measured requests per configuration and round (default 600)
+  --connections C   keep-alive connections (default 50)
+  --rounds R        rounds, each running both (order alternates) (default 4)
+  --warmup W        unmeasured requests per server start (default 150)
+  --json            print one JSON object instead of the report`;
+
+function fail(message) {
+  console.error(`bench:observability: ${message}`);
+  process.exit(2);
+}
+
+function parseArgs(argv) {
+  const args = { requests: 600, connections: 50, rounds: 4, warmup: 150, json: false };
+  const int = (flag, value, min) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) fail(`${flag} must be a whole number >= ${min}`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => (i + 1 < argv.length ? argv[++i] : fail(`${a} needs a value`));
+    if (a === '--') continue;
+    else if (a === '--requests') args.requests = int(a, value(), 1);
+    else if (a === '--connections') args.connections = int(a, value(), 1);
+    else if (a === '--rounds') args.rounds = int(a, value(), 1);
+    else if (a === '--warmup') args.warmup = int(a, value(), 0);
+    else if (a === '--json') args.json = true;
+    else if (a === '--help' || a === '-h') {
+      console.log(USAGE);
+      process.exit(0);
+    } else fail(`unknown argument: ${a}\n${USAGE}`);
+  }
+  return args;
+}
+
+/** A 2 KB log (2048 bytes exactly): an OOM crash loop amid ordinary lines. */
+function twoKbLog() {
+  const lines = [
+    '2026-11-20T10:00:01Z INFO  starting payments-api version=1.4.2 pid=4121',
+    '2026-11-20T10:00:02Z INFO  connected to postgres host=db-1.internal:5432 pool=20',
+    '2026-11-20T10:01:44Z WARN  GC overhead high: 71% of time in the last 60s',
+    '2026-11-20T10:02:57Z WARN  heap usage 94% (1932 MiB of 2048 MiB)',
+    '2026-11-20T10:03:12Z ERROR java.lang.OutOfMemoryError: Java heap space',
+    '    at com.acme.payments.Ledger.load(Ledger.java:88)',
+    '    at com.acme.payments.Ledger.reconcile(Ledger.java:142)',
+    '    at com.acme.payments.api.ReconcileHandler.handle(ReconcileHandler.java:57)',
+    'Warning  BackOff  pod/payments-api-7d9f8b6c4-x2k9q  Back-off restarting failed container',
+  ];
+  let log = '';
+  for (let i = 0; Buffer.byteLength(log) < 2048; i++) {
+    const line = lines[i % lines.length];
+    log += `${log ? '\n' : ''}${line}`;
+  }
+  return Buffer.from(log).subarray(0, 2048).toString('utf8');
+}
+
+/**
+ * CPU seconds (user + system) a process has used, from /proc (Linux), or null.
+ * On a shared machine throughput moves with other load; CPU per request
+ * does much less, so the report gives both.
+ */
+function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 14 and 15 of stat (utime, stime), in clock ticks (USER_HZ, 100 on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+const CONFIGS = {
+  quiet: { LOG_LEVEL: 'warn', ENABLE_TRACING: 'false' },
+  observed: { LOG_LEVEL: 'info', ENABLE_TRACING: 'true' },
+};
+
+/** The built API with its output to /dev/null; resolves once /api/health answers. */
+async function startApi(name) {
+  const dir = mkdtempSync(join(tmpdir(), `devops-agent-bench-obs-${name}-`));
+  const port = await freePort();
+  const devNull = openSync('/dev/null', 'w');
+  const child = spawn(process.execPath, [API_MAIN], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DB_PATH: join(dir, 'bench.db'),
+      API_KEYS: `bench:${API_KEY}`,
+      RATE_LIMIT_REQUESTS: '1000000000',
+      // Every request is a new incident, so each runs the whole pipeline.
+      DEDUP_WINDOW_SEC: '0',
+      LOG_FORMAT: 'json',
+      ...CONFIGS[name],
+    },
+    stdio: ['ignore', devNull, devNull],
+  });
+  closeSync(devNull);
+  let exitCode;
+  const exited = new Promise((r) =>
+    child.once('exit', (code) => {
+      exitCode = code;
+      r(code);
+    }),
+  );
+  const url = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; ; attempt++) {
+    if (exitCode !== undefined) fail(`the ${name} API exited with ${exitCode} at start`);
+    if (attempt > 600) fail(`the ${name} API did not answer on ${url}`);
+    const ok = await fetch(`${url}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    pid: child.pid,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** `total` POSTs over `connections` keep-alive sockets; returns ok count, errors and elapsed ms. */
+async function load(url, body, total, connections) {
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  const { hostname, port } = new URL(url);
+  const headers = {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(body),
+    'X-API-Key': API_KEY,
+  };
+  const post = () =>
+    new Promise((resolveStatus) => {
+      const req = request(
+        { agent, hostname, port, method: 'POST', path: '/api/process_log', headers },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolveStatus(res.statusCode));
+        },
+      );
+      req.on('error', (error) => resolveStatus(error.code ?? 'error'));
+      req.end(body);
+    });
+  let next = 0;
+  let ok = 0;
+  const errors = {};
+  const started = performance.now();
+  const worker = async () => {
+    while (next < total) {
+      next++;
+      const status = await post();
+      if (status === 200) ok++;
+      else errors[status] = (errors[status] ?? 0) + 1;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(connections, total) }, worker));
+  const elapsedMs = performance.now() - started;
+  agent.destroy();
+  return { ok, errors, elapsedMs };
+}
+
+async function measure(name, args, body) {
+  const api = await startApi(name);
+  try {
+    if (args.warmup > 0) await load(api.url, body, args.warmup, args.connections);
+    const cpuBefore = cpuSeconds(api.pid);
+    const result = await load(api.url, body, args.requests, args.connections);
+    const cpuAfter = cpuSeconds(api.pid);
+    return {
+      ...result,
+      cpuSeconds: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore,
+    };
+  } finally {
+    await api.stop();
+  }
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  if (!existsSync(API_MAIN)) fail('apps/api/dist is missing: run `pnpm build` first');
+  const body = JSON.stringify({ log: twoKbLog() });
+  const totals = {
+    quiet: { ok: 0, ms: 0, cpu: 0, errors: {} },
+    observed: { ok: 0, ms: 0, cpu: 0, errors: {} },
+  };
+  const rounds = [];
+  for (let round = 1; round <= args.rounds; round++) {
+    const row = { round };
+    // Alternate which goes first, so a load change on a shared machine hits both.
+    const order = round % 2 === 1 ? ['quiet', 'observed'] : ['observed', 'quiet'];
+    for (const name of order) {
+      if (!args.json) process.stderr.write(`round ${round}: ${name}...\n`);
+      const result = await measure(name, args, body);
+      totals[name].ok += result.ok;
+      totals[name].ms += result.elapsedMs;
+      totals[name].cpu =
+        totals[name].cpu === null || result.cpuSeconds === null
+          ? null
+          : totals[name].cpu + result.cpuSeconds;
+      for (const [k, v] of Object.entries(result.errors)) {
+        totals[name].errors[k] = (totals[name].errors[k] ?? 0) + v;
+      }
+      row[name] = Math.round((result.ok / result.elapsedMs) * 1000 * 10) / 10;
+    }
+    row.ratio = Math.round((row.observed / row.quiet) * 1000) / 1000;
+    rounds.push(row);
+  }
+  const rate = (t) => Math.round((t.ok / t.ms) * 1000 * 10) / 10;
+  const quiet = rate(totals.quiet);
+  const observed = rate(totals.observed);
+  const ratio = Math.round((observed / quiet) * 1000) / 1000;
+  const cpuMs = (t) => (t.cpu === null ? null : Math.round((t.cpu / t.ok) * 1e5) / 100);
+  const quietCpu = cpuMs(totals.quiet);
+  const observedCpu = cpuMs(totals.observed);
+  const cpuRatio =
+    quietCpu === null || observedCpu === null
+      ? null
+      : Math.round((quietCpu / observedCpu) * 1000) / 1000;
+  const ratios = rounds.map((r) => r.ratio).sort((a, b) => a - b);
+  const mid = Math.floor(ratios.length / 2);
+  const medianRatio =
+    ratios.length % 2 === 1
+      ? ratios[mid]
+      : Math.round(((ratios[mid - 1] + ratios[mid]) / 2) * 1000) / 1000;
+  const report = {
+    requests: args.requests,
+    connections: args.connections,
+    rounds: args.rounds,
+    log_bytes: Buffer.byteLength(JSON.parse(body).log),
+    quiet_req_per_s: quiet,
+    observed_req_per_s: observed,
+    ratio,
+    median_round_ratio: medianRatio,
+    cpu_ms_per_request: { quiet: quietCpu, observed: observedCpu },
+    cpu_ratio: cpuRatio,
+    target: TARGET,
+    meets_target: ratio >= TARGET,
+    per_round: rounds,
+    errors: { quiet: totals.quiet.errors, observed: totals.observed.errors },
+  };
+  if (args.json) {
+    console.log(JSON.stringify(report));
+    return;
+  }
+  console.log(
+    `process_log, ${args.requests} requests x ${args.rounds} rounds, ${args.connections} keep-alive connections, ${report.log_bytes}-byte log`,
+  );
+  for (const r of rounds) {
+    console.log(
+      `  round ${r.round}: quiet ${r.quiet} req/s, observed ${r.observed} req/s, ratio ${r.ratio}`,
+    );
+  }
+  console.log(`quiet    (logs warn, metrics, tracing off): ${quiet} req/s`);
+  console.log(`observed (logs info, metrics, tracing on):  ${observed} req/s`);
+  console.log(`median ratio of the rounds: ${medianRatio}`);
+  if (cpuRatio !== null) {
+    console.log(
+      `server CPU per request: quiet ${quietCpu} ms, observed ${observedCpu} ms (throughput at equal CPU: ${cpuRatio})`,
+    );
+  }
+  console.log(
+    `ratio observed/quiet: ${ratio} (target >= ${TARGET}: ${report.meets_target ? 'met' : 'NOT met'})`,
+  );
+  const failed = Object.values(report.errors).some((e) => Object.keys(e).length > 0);
+  if (failed) console.log(`errors: ${JSON.stringify(report.errors)}`);
+}
+
+main().catch((error) => {
+  console.error(`bench:observability: ${error?.stack ?? error}`);
+  process.exit(1);
+});
