@@ -148,7 +148,7 @@ describe('POST /api/process_log with an OpenAI-compatible LLM', () => {
       'retry with header "Authorization: Bearer [REDACTED]" failed',
       'access key [REDACTED]',
       'postgres://ledger:[REDACTED]@db.internal',
-      '-----BEGIN PRIVATE KEY-----[REDACTED]-----END PRIVATE KEY-----',
+      'PRIVATE KEY-----\n[REDACTED]',
       'reconciliation step failed for batch 42',
       'host=db password=[REDACTED]',
     ]) {
