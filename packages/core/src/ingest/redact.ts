@@ -98,6 +98,8 @@ const RULES: readonly Rule[] = [
 
 const PEM_BEGIN = /-----BEGIN ([A-Z0-9 ]{0,40})PRIVATE KEY-----/g;
 const PEM_END = '-----END ';
+const PEM_BEGIN_LINE = '-----BEGIN PRIVATE KEY-----';
+const PEM_END_LINE = /-----END [A-Z0-9 ]{0,40}PRIVATE KEY-----/y;
 /** How far a private key block may reach (an RSA 8192 key is about 6,500 characters). */
 const PEM_MAX_CHARS = 10_000;
 /** The body of a key block whose END line never came (a truncated log): base64 lines only. */
@@ -105,7 +107,7 @@ const PEM_BODY = /[A-Za-z0-9+/=\s\\]{0,10000}/y;
 
 /**
  * Replaces the body of every private key block, keeping its BEGIN and END
- * lines and its line breaks. A block without an END line within
+ * lines (without the key type) and its line breaks. A block without an END line within
  * PEM_MAX_CHARS loses the base64 that follows its BEGIN line.
  */
 function redactPrivateKeys(text: string): string {
@@ -132,10 +134,18 @@ function redactPrivateKeys(text: string): string {
     const escapedBreaks = body.match(/\\n/g)?.length ?? 0;
     // Keep the line count, and the literal `\n`s of a key inside a JSON string.
     const kept = breaks > 0 ? `\n${REDACTED}${'\n'.repeat(breaks - 1)}` : REDACTED;
+    // BEGIN and END lines are written without the key type, as one shape.
     out +=
-      text.slice(copied, bodyStart) +
+      text.slice(copied, m.index) +
+      PEM_BEGIN_LINE +
       (escapedBreaks > 0 && breaks === 0 ? `\\n${REDACTED}\\n` : kept);
     copied = bodyEnd;
+    PEM_END_LINE.lastIndex = bodyEnd;
+    const end = PEM_END_LINE.exec(text);
+    if (end !== null) {
+      out += '-----END PRIVATE KEY-----';
+      copied = bodyEnd + end[0].length;
+    }
     PEM_BEGIN.lastIndex = Math.max(PEM_BEGIN.lastIndex, bodyEnd);
   }
   return out + text.slice(copied);
