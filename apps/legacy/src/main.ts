@@ -1,6 +1,13 @@
 // Composition root of the legacy API: the same runtime as the primary API,
 // a translating app on LEGACY_PORT.
-import { createRuntime, exitOnSignals, loadConfigOrExit, startServer } from '@agent/api';
+import {
+  createRuntime,
+  exitOnSignals,
+  loadConfigOrExit,
+  logProcessWarnings,
+  startServer,
+  startupLogger,
+} from '@agent/api';
 import { createLegacyApp } from './app.js';
 
 const SERVICE = 'devops-agent-legacy';
@@ -8,6 +15,7 @@ const SERVICE = 'devops-agent-legacy';
 async function main(): Promise<void> {
   const config = loadConfigOrExit(SERVICE);
   const runtime = await createRuntime(config, { serviceName: SERVICE });
+  logProcessWarnings(runtime.logger);
   const { app } = createLegacyApp(runtime);
   try {
     const running = await startServer({
@@ -27,6 +35,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`devops-agent legacy API failed to start: ${(error as Error).message ?? error}`);
+  // Through a logger, so LOG_FORMAT=json/kv output stays parseable to the end.
+  startupLogger(SERVICE).fatal(
+    `devops-agent legacy API failed to start: ${(error as Error).message ?? error}`,
+  );
   process.exit(1);
 });
