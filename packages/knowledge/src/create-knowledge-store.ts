@@ -1,12 +1,12 @@
 import { realpathSync } from 'node:fs';
 import { StoreUnavailableError, ValidationError } from '@agent/core';
-import type Database from 'better-sqlite3';
 import { Kysely } from 'kysely';
 import { type MigrationReport, migrateToLatest } from './migrate-to-latest.js';
 import { createPostgresDialect, createPostgresPool } from './postgres-dialect.js';
 import type { KnowledgeDatabase, SqlDialectName } from './schema.js';
 import { SqlKnowledgeStore } from './sql-knowledge-store.js';
 import { createSqliteDialect, openSqliteDatabase } from './sqlite-dialect.js';
+import type { SqliteGroupCommit } from './sqlite-group-commit.js';
 import { toStoreError } from './store-errors.js';
 import type { StoreLogger } from './store-logger.js';
 
@@ -64,8 +64,8 @@ interface OpenedDatabase {
   dialect: SqlDialectName;
   /** The SQLite file's real path: migrations of one file are queued within the process. */
   sqliteFile?: string | undefined;
-  /** The SQLite connection under `db`. */
-  sqlite?: Database.Database | undefined;
+  /** The SQLite connection under `db`, with its group commit. */
+  sqlite?: SqliteGroupCommit | undefined;
 }
 
 function openDatabase(options: KnowledgeStoreOptions): OpenedDatabase {
@@ -97,11 +97,12 @@ function openDatabase(options: KnowledgeStoreOptions): OpenedDatabase {
       logger: options.logger,
     });
     const sqliteFile = database.memory ? undefined : realpathSync(options.dbPath);
+    const dialect = createSqliteDialect(database);
     return {
-      db: new Kysely<KnowledgeDatabase>({ dialect: createSqliteDialect(database) }),
+      db: new Kysely<KnowledgeDatabase>({ dialect }),
       dialect: 'sqlite',
       sqliteFile,
-      sqlite: database,
+      sqlite: dialect.writer,
     };
   } catch (error) {
     // Whatever stops the file opening means the store is not there: a

@@ -28,10 +28,10 @@ import {
   type VoteInput,
   type VoteTally,
 } from '@agent/core';
-import type Database from 'better-sqlite3';
 import { type CompiledQuery, type Insertable, type Kysely, type Selectable, sql } from 'kysely';
 import type { IncidentsTable, KnowledgeDatabase, SqlDialectName } from './schema.js';
 import * as actionStore from './sql-action-store.js';
+import type { SqliteGroupCommit } from './sqlite-group-commit.js';
 import { toStoreError } from './store-errors.js';
 
 /** The single row of miner state (one template miner per deployment). */
@@ -56,19 +56,19 @@ const PRUNE_BATCH = 500;
 export class SqlKnowledgeStore implements KnowledgeStore {
   readonly dialect: SqlDialectName;
   readonly #db: Kysely<KnowledgeDatabase>;
-  /** SQLite only: the connection under `#db`, for transactions run without an await inside. */
-  readonly #sqlite: Database.Database | undefined;
-  readonly #statements = new Map<string, Database.Statement>();
+  /** SQLite only: the group commit of the connection under `#db`. */
+  readonly #sqlite: SqliteGroupCommit | undefined;
   #closing: Promise<void> | null = null;
 
   /**
-   * `options.sqlite` is the better-sqlite3 connection the Kysely instance
-   * uses; with it, multi-statement writes run as one synchronous transaction.
+   * `options.sqlite` is the group commit of the SQLite connection the Kysely
+   * instance uses; with it, multi-statement writes run as one synchronous
+   * transaction inside the group.
    */
   constructor(
     db: Kysely<KnowledgeDatabase>,
     dialect: SqlDialectName,
-    options: { sqlite?: Database.Database | undefined } = {},
+    options: { sqlite?: SqliteGroupCommit | undefined } = {},
   ) {
     this.#db = db;
     this.dialect = dialect;
@@ -247,8 +247,11 @@ export class SqlKnowledgeStore implements KnowledgeStore {
         .$if(query.excludeIncidentId !== undefined, (q) =>
           q.where('incident_id', '<>', query.excludeIncidentId as string),
         )
+        // received_at alone, so the (tenant, signature, received_at) index
+        // answers in order and the LIMIT stops the scan. A tie-breaker on
+        // incident_id made SQLite walk every incident of the tenant instead
+        // (a sort, or a scan of the tenant's history, on every request).
         .orderBy('received_at', 'desc')
-        .orderBy('incident_id', 'desc')
         .limit(Math.max(0, Math.trunc(query.limit)))
         .execute(),
     );
@@ -545,34 +548,25 @@ export class SqlKnowledgeStore implements KnowledgeStore {
   }
 
   /**
-   * Runs statements as one transaction. On SQLite it runs synchronously on
-   * the connection, with no await inside: a Kysely transaction would hold the
-   * file's write lock across awaits, and another connection of this process
-   * waiting on busy_timeout blocks the event loop that would release it.
+   * Runs statements as one transaction. On SQLite they run synchronously (a
+   * savepoint inside the open group commit), with no await inside: a Kysely
+   * transaction would hold the file's write lock across awaits, and another
+   * connection of this process waiting on busy_timeout blocks the event loop
+   * that would release it. Resolves once committed.
    */
   async #transaction(queries: readonly CompiledQuery[]): Promise<void> {
     const sqlite = this.#sqlite;
     if (sqlite !== undefined) {
-      sqlite
-        .transaction(() => {
-          for (const query of queries) this.#statement(query.sql).run(...query.parameters);
-        })
-        .immediate();
+      await sqlite.write(() =>
+        sqlite.database.transaction(() => {
+          for (const query of queries) sqlite.prepare(query.sql).run(...query.parameters);
+        })(),
+      );
       return;
     }
     await this.#db.transaction().execute(async (trx) => {
       for (const query of queries) await trx.executeQuery(query);
     });
-  }
-
-  /** A prepared statement, kept for the life of the store (SQLite only). */
-  #statement(text: string): Database.Statement {
-    let statement = this.#statements.get(text);
-    if (statement === undefined) {
-      statement = (this.#sqlite as Database.Database).prepare(text);
-      this.#statements.set(text, statement);
-    }
-    return statement;
   }
 
   /** Runs one operation, turning driver errors into domain errors. */

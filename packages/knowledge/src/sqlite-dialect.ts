@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { SqliteDialect } from 'kysely';
+import { GroupCommitSqliteDialect } from './sqlite-group-commit.js';
 import type { StoreLogger } from './store-logger.js';
 
 export interface SqliteConnectionOptions {
@@ -59,6 +59,7 @@ export function openSqliteDatabase(options: SqliteConnectionOptions): Database.D
   return database;
 }
 
-export function createSqliteDialect(database: Database.Database): SqliteDialect {
-  return new SqliteDialect({ database });
+/** Kysely's SQLite dialect over the connection, writing through group commit. */
+export function createSqliteDialect(database: Database.Database): GroupCommitSqliteDialect {
+  return new GroupCommitSqliteDialect(database);
 }

@@ -1,0 +1,135 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, sql } from 'kysely';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { createSqliteDialect, openSqliteDatabase } from './sqlite-dialect.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: a scratch table, typed loosely
+type Scratch = any;
+
+const dirs: string[] = [];
+const open: Array<Kysely<Scratch>> = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((db) => db.destroy()));
+});
+afterAll(async () => {
+  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+async function scratch() {
+  const dir = await mkdtemp(join(tmpdir(), 'group-commit-'));
+  dirs.push(dir);
+  const path = join(dir, 'g.db');
+  const database = openSqliteDatabase({ dbPath: path });
+  let commits = 0;
+  const prepare = database.prepare.bind(database);
+  // Counts the COMMITs the group commit runs (it prepares each text once).
+  database.prepare = ((source: string) => {
+    const statement = prepare(source);
+    if (!/^commit$/i.test(source)) return statement;
+    const run = statement.run.bind(statement);
+    statement.run = ((...params: unknown[]) => {
+      commits += 1;
+      return run(...params);
+    }) as typeof statement.run;
+    return statement;
+  }) as typeof database.prepare;
+  const dialect = createSqliteDialect(database);
+  const db = new Kysely<Scratch>({ dialect });
+  open.push(db);
+  await sql`create table t (id integer primary key, v text not null)`.execute(db);
+  return { db, path, database, commits: () => commits };
+}
+
+const insert = (db: Kysely<Scratch>, id: number, v = 'x') =>
+  db.insertInto('t').values({ id, v }).execute();
+
+describe('SQLite group commit', () => {
+  it('commits writes in flight together, and acknowledges each only once it is committed', async () => {
+    const { db, path, commits } = await scratch();
+    const before = commits();
+    const other = new Database(path, { readonly: true });
+    try {
+      const writes = Array.from({ length: 40 }, (_, n) =>
+        insert(db, n).then(() => {
+          // Acknowledged means another connection can read it.
+          expect(other.prepare('select count(*) as n from t where id = ?').get(n)).toEqual({
+            n: 1,
+          });
+        }),
+      );
+      await Promise.all(writes);
+      expect(commits() - before).toBe(1);
+      expect(other.prepare('select count(*) as n from t').get()).toEqual({ n: 40 });
+    } finally {
+      other.close();
+    }
+  });
+
+  it('fails only the statement that failed; the rest of the group commits', async () => {
+    const { db } = await scratch();
+    await insert(db, 1);
+    const results = await Promise.allSettled([insert(db, 2), insert(db, 1), insert(db, 3)]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const rows = await db.selectFrom('t').select('id').orderBy('id').execute();
+    expect(rows.map((r: { id: number }) => r.id)).toEqual([1, 2, 3]);
+  });
+
+  it('on a full disk, keeps exactly the writes it acknowledged, then works again', async () => {
+    const { db, database } = await scratch();
+    await insert(db, 1);
+    const pages = database.pragma('page_count', { simple: true }) as number;
+    database.pragma(`max_page_count = ${pages}`);
+    const big = 'y'.repeat(64 * 1024);
+    const results = await Promise.allSettled([insert(db, 2), insert(db, 3, big), insert(db, 4)]);
+    expect((results[1] as PromiseRejectedResult).reason.code).toMatch(/^SQLITE_FULL/);
+    // Whether SQLite undid the statement or the whole group, what was
+    // acknowledged is there and what was refused is not.
+    const stored = (await db.selectFrom('t').select('id').execute()).map(
+      (r: { id: number }) => r.id,
+    );
+    results.forEach((result, n) => {
+      expect(stored.includes(n + 2)).toBe(result.status === 'fulfilled');
+    });
+
+    database.pragma('max_page_count = 1073741823');
+    await insert(db, 5, big);
+    expect(await db.selectFrom('t').select('id').where('id', '=', 5).execute()).toEqual([
+      { id: 5 },
+    ]);
+  });
+
+  it('lets an explicit transaction run alone after committing the open group', async () => {
+    const { db } = await scratch();
+    const pending = insert(db, 1);
+    await db.transaction().execute(async (trx) => {
+      await trx.insertInto('t').values({ id: 2, v: 'in tx' }).execute();
+      // Another caller waits for the transaction instead of writing inside it.
+      const outside = insert(db, 3);
+      await new Promise((resolve) => setImmediate(resolve));
+      const seen = await trx.selectFrom('t').select('id').orderBy('id').execute();
+      expect(seen.map((r: { id: number }) => r.id)).toEqual([1, 2]);
+      void outside;
+    });
+    await pending;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const rows = await db.selectFrom('t').select('id').orderBy('id').execute();
+    expect(rows.map((r: { id: number }) => r.id)).toEqual([1, 2, 3]);
+  });
+
+  it('two connections of one process on one file take turns instead of waiting on each other', async () => {
+    const first = await scratch();
+    const second = new Kysely<Scratch>({
+      dialect: createSqliteDialect(openSqliteDatabase({ dbPath: first.path, busyTimeoutMs: 200 })),
+    });
+    open.push(second);
+    const started = Date.now();
+    await Promise.all(
+      Array.from({ length: 20 }, (_, n) => insert(n % 2 === 0 ? first.db : second, n)),
+    );
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect((await first.db.selectFrom('t').select('id').execute()).length).toBe(20);
+  });
+});

@@ -1,0 +1,262 @@
+import { resolve } from 'node:path';
+import type Database from 'better-sqlite3';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  type QueryResult,
+  SqliteDialect,
+} from 'kysely';
+
+/**
+ * Group commit for the one SQLite connection of a process.
+ *
+ * Each write used to be its own transaction: a request that stores an
+ * incident, its actions and their audit entries committed five or six times,
+ * and every commit appends its pages to the WAL and updates the WAL index.
+ * Here the writes of everything in flight share one transaction: the first
+ * write opens it (BEGIN IMMEDIATE), later writes join it, and it commits once
+ * the event loop has run what was ready (setImmediate). A write's promise
+ * settles only after that COMMIT, so nothing is acknowledged before it is
+ * durable (the kill -9 guarantee holds).
+ *
+ * Failure keeps writes apart: a statement that fails (a constraint) is undone
+ * alone by SQLite and only its caller sees the error; an error that rolls the
+ * whole transaction back (SQLITE_FULL, SQLITE_IOERR, a failed COMMIT) fails
+ * every write of the group, none of which was acknowledged.
+ *
+ * Reads run at once on the same connection; they may see writes of the open
+ * group (other requests' incidents a moment before their COMMIT). Explicit
+ * transactions (migrations, Kysely's `transaction()`) first commit the open
+ * group and then hold the connection until they end.
+ *
+ * Two connections of one process on one file (two stores, as tests open
+ * them) must not both hold a group: better-sqlite3 waits for the file's lock
+ * synchronously, so the second would block the very event loop that commits
+ * the first. Before taking the lock, a group commits the open groups of the
+ * other connections to its file.
+ */
+export class SqliteGroupCommit {
+  readonly #db: Database.Database;
+  readonly #statements = new Map<string, Database.Statement>();
+  #group: Array<{ resolve: () => void; reject: (error: unknown) => void }> | null = null;
+
+  readonly #file: string | null;
+
+  constructor(db: Database.Database) {
+    this.#db = db;
+    this.#file = db.memory ? null : resolve(db.name);
+    if (this.#file !== null) {
+      const writers = WRITERS_BY_FILE.get(this.#file) ?? new Set();
+      writers.add(this);
+      WRITERS_BY_FILE.set(this.#file, writers);
+    }
+  }
+
+  /** Commits the groups other connections of this process hold on the same file. */
+  yieldFile(): void {
+    if (this.#file === null) return;
+    for (const writer of WRITERS_BY_FILE.get(this.#file) ?? []) {
+      if (writer !== this) writer.flush();
+    }
+  }
+
+  /** Forgets this connection (it is closing). */
+  detach(): void {
+    if (this.#file === null) return;
+    const writers = WRITERS_BY_FILE.get(this.#file);
+    writers?.delete(this);
+    if (writers?.size === 0) WRITERS_BY_FILE.delete(this.#file);
+  }
+
+  get database(): Database.Database {
+    return this.#db;
+  }
+
+  /** A prepared statement; the store's queries are few distinct texts, each prepared once. */
+  prepare(source: string): Database.Statement {
+    let statement = this.#statements.get(source);
+    if (statement === undefined) {
+      statement = this.#db.prepare(source);
+      if (this.#statements.size >= STATEMENT_CACHE_SIZE) {
+        this.#statements.delete(this.#statements.keys().next().value as string);
+      }
+      this.#statements.set(source, statement);
+    }
+    return statement;
+  }
+
+  /**
+   * Runs `write` (synchronous statements) inside the open group, opening one
+   * if needed; resolves with its value once the group committed.
+   */
+  write<T>(write: () => T): Promise<T> {
+    if (this.#group === null) {
+      if (this.#db.inTransaction) {
+        // An explicit transaction owns the connection; it commits this write.
+        return settle(write);
+      }
+      try {
+        this.yieldFile();
+        this.prepare('begin immediate').run();
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      this.#group = [];
+      setImmediate(() => this.flush());
+    }
+    const group = this.#group;
+    let value: T;
+    try {
+      value = write();
+    } catch (error) {
+      if (!this.#db.inTransaction) {
+        // SQLite rolled the whole transaction back: no write of the group stays.
+        this.#group = null;
+        for (const waiter of group) waiter.reject(error);
+      }
+      return Promise.reject(error);
+    }
+    return new Promise<T>((resolve, reject) => {
+      group.push({ resolve: () => resolve(value), reject });
+    });
+  }
+
+  /** Commits the open group now (before an explicit transaction, on close). */
+  flush(): void {
+    const group = this.#group;
+    if (group === null) return;
+    this.#group = null;
+    try {
+      this.prepare('commit').run();
+    } catch (error) {
+      if (this.#db.inTransaction) {
+        try {
+          this.prepare('rollback').run();
+        } catch {
+          // The connection is unusable; the next write reports it.
+        }
+      }
+      for (const waiter of group) waiter.reject(error);
+      return;
+    }
+    for (const waiter of group) waiter.resolve();
+  }
+}
+
+/** The group commits of this process, by the file they write. */
+const WRITERS_BY_FILE = new Map<string, Set<SqliteGroupCommit>>();
+
+/** Distinct SQL texts kept prepared; past it (dynamic SQL) the oldest is dropped. */
+const STATEMENT_CACHE_SIZE = 256;
+
+/** Statements that start or end a transaction (Kysely's, the migrations' raw ones). */
+const TRANSACTION_CONTROL = /^\s*(begin|commit|end|rollback|savepoint|release)\b/i;
+
+function settle<T>(run: () => T): Promise<T> {
+  try {
+    return Promise.resolve(run());
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/** Kysely's SQLite dialect, with a driver that writes through a `SqliteGroupCommit`. */
+export class GroupCommitSqliteDialect extends SqliteDialect {
+  readonly writer: SqliteGroupCommit;
+
+  constructor(database: Database.Database) {
+    super({ database });
+    this.writer = new SqliteGroupCommit(database);
+  }
+
+  override createDriver(): Driver {
+    return new GroupCommitSqliteDriver(this.writer);
+  }
+}
+
+class GroupCommitSqliteDriver implements Driver {
+  readonly #writer: SqliteGroupCommit;
+  readonly #connection: DatabaseConnection;
+  /** Set while an explicit transaction holds the connection; others wait for it. */
+  #held: { done: Promise<void>; release: () => void } | null = null;
+
+  constructor(writer: SqliteGroupCommit) {
+    this.#writer = writer;
+    this.#connection = {
+      executeQuery: <R>(query: CompiledQuery) => this.#execute<R>(query),
+      // biome-ignore lint/correctness/useYield: streaming is not supported, as in Kysely's driver for writes
+      streamQuery: async function* () {
+        throw new Error('knowledge store: streaming queries are not supported on SQLite');
+      },
+    };
+  }
+
+  async init(): Promise<void> {}
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    while (this.#held !== null) await this.#held.done;
+    return this.#connection;
+  }
+
+  async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('commit'));
+  }
+
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('rollback'));
+  }
+
+  async releaseConnection(): Promise<void> {}
+
+  async destroy(): Promise<void> {
+    this.#writer.flush();
+    this.#writer.detach();
+    this.#writer.database.close();
+  }
+
+  #execute<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    const writer = this.#writer;
+    const database = writer.database;
+    if (TRANSACTION_CONTROL.test(query.sql)) {
+      writer.flush();
+      writer.yieldFile();
+      const result = settle(() => run<R>(writer.prepare(query.sql), query.parameters));
+      if (database.inTransaction && this.#held === null) {
+        let release = () => {};
+        const done = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        this.#held = { done, release };
+      } else if (!database.inTransaction && this.#held !== null) {
+        const held = this.#held;
+        this.#held = null;
+        held.release();
+      }
+      return result;
+    }
+    const statement = writer.prepare(query.sql);
+    // Inside an explicit transaction everything runs in it; reads never wait.
+    if (statement.readonly || this.#held !== null) {
+      return settle(() => run<R>(statement, query.parameters));
+    }
+    return writer.write(() => run<R>(statement, query.parameters));
+  }
+}
+
+function run<R>(statement: Database.Statement, parameters: readonly unknown[]): QueryResult<R> {
+  if (statement.reader) return { rows: statement.all(parameters) as R[] };
+  const { changes, lastInsertRowid } = statement.run(parameters);
+  return {
+    numAffectedRows: changes === undefined || changes === null ? undefined : BigInt(changes),
+    insertId:
+      lastInsertRowid === undefined || lastInsertRowid === null
+        ? undefined
+        : BigInt(lastInsertRowid),
+    rows: [],
+  };
+}
