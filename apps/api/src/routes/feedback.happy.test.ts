@@ -12,6 +12,7 @@ const POOL_TIMEOUT = [
 
 const ACME = { 'X-API-Key': 'acme-key' };
 const GLOBEX = { 'X-API-Key': 'globex-key' };
+const ADMIN = { 'X-API-Key': 'admin-key' };
 
 let api: TestApi;
 beforeAll(async () => {
@@ -118,9 +119,27 @@ describe('POST /api/incidents/{id}/feedback', () => {
     expect(await readJson(vote)).toMatchObject({ up: 1, down: 0, successes: 1, failures: 0 });
   });
 
-  it('lets an admin give feedback on any tenant; the pattern stays with the incident tenant', async () => {
-    const first = await analyse(POOL_TIMEOUT.replace('billing-worker', 'ledger-worker'), ACME);
-    const res = await feedback(first.incident_id, { helpful: false }, { 'X-API-Key': 'admin-key' });
+  it('lets an admin give feedback on any tenant, and audits every feedback', async () => {
+    const first = await analyse(LOGS.oomCrashLoop, ACME);
+    const res = await feedback(first.incident_id, { helpful: false }, ADMIN);
     expect(res.status).toBe(200);
+    await feedback(first.incident_id, { category: 'app_crash' }, ACME);
+
+    const audit = await readJson(await api.app.request('/api/audit?limit=200', { headers: ADMIN }));
+    const entries = audit.items.filter(
+      (e: { event: string; subject: string }) =>
+        e.event === 'incident.feedback' && e.subject === first.incident_id,
+    );
+    expect(entries).toHaveLength(2);
+    expect(entries).toContainEqual(
+      expect.objectContaining({
+        tenant: 'acme',
+        result: 'learned',
+        reasons: [`category: ${first.category} -> app_crash`],
+      }),
+    );
+    expect(entries).toContainEqual(
+      expect.objectContaining({ tenant: 'acme', result: 'recorded', reasons: ['helpful: false'] }),
+    );
   });
 });
