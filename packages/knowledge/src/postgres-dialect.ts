@@ -32,6 +32,13 @@ export function createPostgresPool(options: PostgresConnectionOptions): pg.Pool 
       'knowledge store: an idle PostgreSQL connection failed; it will be replaced',
     );
   });
+  // A client that is checked out (running a query, or holding the migration
+  // lock) when its server goes away emits 'error' on itself, not on the pool.
+  // The query in flight already fails and is answered as store_unavailable; this
+  // listener only keeps the event from crashing the process.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   return pool;
 }
 
