@@ -17,6 +17,21 @@ import { registerProcessLogRoute } from './routes/process-log.js';
 import { registerWebSocketRoute, type WebSocketHub, type WebSocketOptions } from './routes/ws.js';
 import type { Runtime } from './runtime.js';
 
+/**
+ * zod failures become the contract's 400, naming the field. Shared by both
+ * apps so a validation error reads the same everywhere.
+ */
+export function validationHook(result: {
+  success: boolean;
+  error?: { issues: readonly { path: readonly PropertyKey[]; message: string }[] };
+}): void {
+  if (!result.success) {
+    const issue = result.error?.issues[0];
+    const field = issue?.path.length ? issue.path.map(String).join('.') : 'body';
+    throw new AgentError('validation_failed', `${field}: ${issue?.message ?? 'invalid value'}`);
+  }
+}
+
 export interface ApiApp {
   app: OpenAPIHono;
   routes: RouteTable;
@@ -36,13 +51,7 @@ export function createApp(runtime: Runtime, options: AppOptions = {}): ApiApp {
   const routes = new RouteTable();
   const app = new OpenAPIHono({
     // zod failures become the contract's 400, naming the field.
-    defaultHook: (result) => {
-      if (!result.success) {
-        const issue = result.error.issues[0];
-        const field = issue?.path.length ? issue.path.join('.') : 'body';
-        throw new AgentError('validation_failed', `${field}: ${issue?.message ?? 'invalid value'}`);
-      }
-    },
+    defaultHook: validationHook,
   });
   applyCommonMiddleware(app, runtime);
   registerSecuritySchemes(app);

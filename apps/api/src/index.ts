@@ -1,7 +1,7 @@
 // @agent/api: the primary HTTP API. Also the composition pieces the legacy app
 // and the tooling (client generation, benchmarks) reuse.
 export type { ApiApp, AppOptions } from './app.js';
-export { applyCommonMiddleware, applyErrorHandling, createApp } from './app.js';
+export { applyCommonMiddleware, applyErrorHandling, createApp, validationHook } from './app.js';
 export { loadConfigOrExit, logProcessWarnings, startupLogger } from './env.js';
 export type { IncidentEvent, IncidentEvents } from './events/incident-events.js';
 export type { ErrorBody } from './http/errors.js';

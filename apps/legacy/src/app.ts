@@ -5,8 +5,9 @@ import {
   RouteTable,
   type Runtime,
   secureRoute,
+  validationHook,
 } from '@agent/api';
-import { AgentError, MODES } from '@agent/core';
+import { MODES } from '@agent/core';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 
 /** When this API was deprecated and when it goes away (RFC 9745 / RFC 8594). */
@@ -54,13 +55,7 @@ const LegacyResponseSchema = z.object({
 export function createLegacyApp(runtime: Runtime): { app: OpenAPIHono; routes: RouteTable } {
   const routes = new RouteTable();
   const app = new OpenAPIHono({
-    defaultHook: (result) => {
-      if (!result.success) {
-        const issue = result.error.issues[0];
-        const field = issue?.path.length ? issue.path.join('.') : 'body';
-        throw new AgentError('validation_failed', `${field}: ${issue?.message ?? 'invalid value'}`);
-      }
-    },
+    defaultHook: validationHook,
   });
   applyCommonMiddleware(app, runtime);
   app.use('*', async function deprecationHeaders(c, next) {
