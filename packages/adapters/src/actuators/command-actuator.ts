@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { type Actuator, type ActuatorContext, type ActuatorResult, findPlugin } from '@agent/core';
 import type { CommandSettings } from '../policy/policy-file.js';
 import { resolveSecretValues } from '../secrets/resolve-secret-values.js';
+import { parseOperationParams } from './operation-params.js';
 
 export interface CommandActuatorOptions {
   /** `actuators.command` of the policy file: commands and the executable allowlist (empty: nothing runs). */
@@ -58,16 +59,8 @@ export class CommandActuator implements Actuator {
     params: Record<string, unknown>,
     context: ActuatorContext,
   ): Promise<ActuatorResult> {
-    const spec = this.spec.operations.find((o) => o.name === operation);
-    if (!spec) return { ok: false, error: `command has no operation "${operation}"` };
-    const parsed = spec.params.safeParse(params);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return {
-        ok: false,
-        error: `parameter ${issue?.path.join('.') || '(root)'} rejected: ${issue?.message}`,
-      };
-    }
+    const parsed = parseOperationParams(this.spec, operation, params);
+    if (!parsed.ok) return { ok: false, error: parsed.error };
     const blocked = this.unavailable(operation, parsed.data);
     if (blocked) return { ok: false, error: blocked };
     const name = String(parsed.data.command);

@@ -2,6 +2,7 @@ import { type Actuator, type ActuatorContext, type ActuatorResult, findPlugin } 
 import ky from 'ky';
 import { type DecorateHeaders, describeHttpFailure } from '../http/http-errors.js';
 import type { NotifySettings } from '../policy/policy-file.js';
+import { parseOperationParams } from './operation-params.js';
 
 export interface NotifyActuatorOptions {
   /** `NOTIFY_WEBHOOK_URL`: a Slack-compatible incoming webhook. Unset: not configured. */
@@ -45,16 +46,8 @@ export class NotifyActuator implements Actuator {
     params: Record<string, unknown>,
     context: ActuatorContext,
   ): Promise<ActuatorResult> {
-    const spec = this.spec.operations.find((o) => o.name === operation);
-    if (!spec) return { ok: false, error: `notify has no operation "${operation}"` };
-    const parsed = spec.params.safeParse(params);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return {
-        ok: false,
-        error: `parameter ${issue?.path.join('.') || '(root)'} rejected: ${issue?.message}`,
-      };
-    }
+    const parsed = parseOperationParams(this.spec, operation, params);
+    if (!parsed.ok) return { ok: false, error: parsed.error };
     if (!this.#url) return { ok: false, error: 'notify is not configured (NOTIFY_WEBHOOK_URL)' };
     const url = this.#url;
     if (context.dryRun) return { ok: true, output: `dry run: would post to ${url.host}` };

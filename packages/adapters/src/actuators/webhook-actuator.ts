@@ -4,6 +4,7 @@ import { clip, type DecorateHeaders, describeHttpFailure } from '../http/http-er
 import type { WebhookSettings } from '../policy/policy-file.js';
 import { resolveSecretValues } from '../secrets/resolve-secret-values.js';
 import { hostAllowed } from './host-allowlist.js';
+import { parseOperationParams } from './operation-params.js';
 
 export interface WebhookActuatorOptions {
   /** `actuators.webhook` of the policy file: hooks and the host allowlist (empty: nothing can be called). */
@@ -61,16 +62,8 @@ export class WebhookActuator implements Actuator {
     params: Record<string, unknown>,
     context: ActuatorContext,
   ): Promise<ActuatorResult> {
-    const spec = this.spec.operations.find((o) => o.name === operation);
-    if (!spec) return { ok: false, error: `webhook has no operation "${operation}"` };
-    const parsed = spec.params.safeParse(params);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return {
-        ok: false,
-        error: `parameter ${issue?.path.join('.') || '(root)'} rejected: ${issue?.message}`,
-      };
-    }
+    const parsed = parseOperationParams(this.spec, operation, params);
+    if (!parsed.ok) return { ok: false, error: parsed.error };
     const blocked = this.unavailable(operation, parsed.data);
     if (blocked) return { ok: false, error: blocked };
     const hook = this.#settings.hooks[String(parsed.data.hook)]!;
