@@ -7,7 +7,7 @@ import {
 import { CommandActuator } from './actuators/command-actuator.js';
 import { NotifyActuator } from './actuators/notify-actuator.js';
 import { WebhookActuator } from './actuators/webhook-actuator.js';
-import type { DecorateHeaders } from './http/http-errors.js';
+import type { DecorateHeaders } from './http/outbound-http.js';
 import { OpaPolicyEngine } from './policy/opa-policy-engine.js';
 import {
   defaultPolicyDocument,

@@ -14,7 +14,7 @@ export {
   type Governance,
   type GovernanceOptions,
 } from './create-governance.js';
-export type { DecorateHeaders } from './http/http-errors.js';
+export type { DecorateHeaders } from './http/outbound-http.js';
 export {
   CircuitBreaker,
   type CircuitBreakerOptions,

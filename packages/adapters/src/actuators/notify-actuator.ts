@@ -1,6 +1,7 @@
 import { type Actuator, type ActuatorContext, type ActuatorResult, findPlugin } from '@agent/core';
-import ky from 'ky';
-import { type DecorateHeaders, describeHttpFailure } from '../http/http-errors.js';
+import type { KyInstance } from 'ky';
+import { describeHttpFailure } from '../http/http-errors.js';
+import { type DecorateHeaders, outboundHttp } from '../http/outbound-http.js';
 import type { NotifySettings } from '../policy/policy-file.js';
 import { parseOperationParams } from './operation-params.js';
 
@@ -31,10 +32,12 @@ export class NotifyActuator implements Actuator {
   readonly spec = SPEC;
   readonly #url: URL | null;
   readonly #options: NotifyActuatorOptions;
+  readonly #http: KyInstance;
 
   constructor(options: NotifyActuatorOptions) {
     this.#url = options.webhookUrl ? new URL(options.webhookUrl) : null;
     this.#options = options;
+    this.#http = outboundHttp({ decorateHeaders: options.decorateHeaders, fetch: options.fetch });
   }
 
   get configured(): boolean {
@@ -63,9 +66,8 @@ export class NotifyActuator implements Actuator {
     const message = `:rotating_light: *${escapeSlack(title)}*: ${escapeSlack(text)}`;
     const timeout = this.#options.settings?.timeout_ms ?? 5000;
     const retries = this.#options.settings?.retries ?? 2;
-    const decorate = this.#options.decorateHeaders ?? ((h) => h);
     try {
-      const response = await ky.post(url, {
+      const response = await this.#http.post(url, {
         json: {
           text: message,
           blocks: [
@@ -76,7 +78,7 @@ export class NotifyActuator implements Actuator {
             },
           ],
         },
-        headers: decorate({ 'content-type': 'application/json' }),
+        headers: { 'content-type': 'application/json' },
         timeout,
         retry: {
           limit: retries,
@@ -88,7 +90,6 @@ export class NotifyActuator implements Actuator {
         },
         redirect: 'error',
         signal: context.signal,
-        ...(this.#options.fetch ? { fetch: this.#options.fetch } : {}),
       });
       const body = (await response.text().catch(() => '')).trim();
       return { ok: true, output: `posted to ${url.host}${body ? ` (${body.slice(0, 100)})` : ''}` };

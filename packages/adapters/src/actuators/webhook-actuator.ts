@@ -1,6 +1,7 @@
 import { type Actuator, type ActuatorContext, type ActuatorResult, findPlugin } from '@agent/core';
-import ky from 'ky';
-import { clip, type DecorateHeaders, describeHttpFailure } from '../http/http-errors.js';
+import type { KyInstance } from 'ky';
+import { clip, describeHttpFailure } from '../http/http-errors.js';
+import { type DecorateHeaders, outboundHttp } from '../http/outbound-http.js';
 import type { WebhookSettings } from '../policy/policy-file.js';
 import { resolveSecretValues } from '../secrets/resolve-secret-values.js';
 import { hostAllowed } from './host-allowlist.js';
@@ -30,10 +31,12 @@ export class WebhookActuator implements Actuator {
   readonly spec = SPEC;
   readonly #settings: WebhookSettings;
   readonly #options: WebhookActuatorOptions;
+  readonly #http: KyInstance;
 
   constructor(options: WebhookActuatorOptions) {
     this.#settings = options.settings;
     this.#options = options;
+    this.#http = outboundHttp({ decorateHeaders: options.decorateHeaders, fetch: options.fetch });
   }
 
   get configured(): boolean {
@@ -75,15 +78,14 @@ export class WebhookActuator implements Actuator {
     const timeout = hook.timeout_ms ?? this.#settings.timeout_ms;
     const retries = hook.retries ?? this.#settings.retries;
     const delay = this.#options.retryDelayMs ?? ((n: number) => Math.min(2000, 200 * 2 ** (n - 1)));
-    const decorate = this.#options.decorateHeaders ?? ((h) => h);
     try {
-      const response = await ky.post(url, {
+      const response = await this.#http.post(url, {
         json: { action_id: context.actionId, ...parsed.data, sent_at: new Date().toISOString() },
-        headers: decorate({
+        headers: {
           ...headers,
           'content-type': 'application/json',
           'idempotency-key': context.actionId,
-        }),
+        },
         timeout,
         retry: {
           limit: retries,
@@ -94,7 +96,6 @@ export class WebhookActuator implements Actuator {
         },
         redirect: 'manual',
         signal: context.signal,
-        ...(this.#options.fetch ? { fetch: this.#options.fetch } : {}),
       });
       if (response.status >= 300) {
         return {

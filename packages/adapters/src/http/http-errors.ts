@@ -1,8 +1,5 @@
 import { HTTPError, TimeoutError } from 'ky';
 
-/** Adds headers to an outgoing request (trace context); supplied by the composition root. */
-export type DecorateHeaders = (headers: Record<string, string>) => Record<string, string>;
-
 /**
  * One line saying why a request failed, naming the host but never the path or
  * query (they may hold tokens, as incoming-webhook URLs do) nor any header.

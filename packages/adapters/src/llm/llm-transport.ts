@@ -1,5 +1,6 @@
 import { LlmError, type LlmFailure, redactSecrets } from '@agent/core';
-import ky from 'ky';
+import type { KyInstance } from 'ky';
+import { outboundHttp } from '../http/outbound-http.js';
 import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
 
 /** What one `analyze` call reports when it ends (metrics, span attributes). */
@@ -80,7 +81,7 @@ export class LlmTransport {
   readonly #now: () => number;
   readonly #sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   readonly #random: () => number;
-  readonly #fetch: typeof fetch | undefined;
+  readonly #http: KyInstance;
   readonly observer: LlmCallObserver;
 
   constructor(options: LlmTransportOptions = {}) {
@@ -91,8 +92,14 @@ export class LlmTransport {
     this.#now = options.now ?? (() => performance.now());
     this.#sleep = options.sleep ?? sleep;
     this.#random = options.random ?? Math.random;
-    this.#fetch = options.fetch;
     this.observer = options.observer ?? {};
+    const observer = this.observer;
+    this.#http = outboundHttp({
+      decorateHeaders: observer.headers
+        ? (headers) => ({ ...headers, ...observer.headers?.() })
+        : undefined,
+      fetch: options.fetch,
+    });
     this.breaker =
       options.breaker instanceof CircuitBreaker
         ? options.breaker
@@ -157,19 +164,17 @@ export class LlmTransport {
       call.attempts++;
       let response: Response;
       try {
-        response = await ky.post(url, {
+        response = await this.#http.post(url, {
           body: json,
           headers: {
             'content-type': 'application/json',
             accept: 'application/json',
             ...headers,
-            ...this.observer.headers?.(),
           },
           signal: call.signal,
           timeout: false,
           retry: 0,
           throwHttpErrors: false,
-          ...(this.#fetch ? { fetch: this.#fetch } : {}),
         });
       } catch (error) {
         this.breaker.recordFailure();

@@ -4,9 +4,10 @@ import {
   type PolicyEngine,
   type PolicyInput,
 } from '@agent/core';
-import ky from 'ky';
+import type { KyInstance } from 'ky';
 import { z } from 'zod';
-import { type DecorateHeaders, describeHttpFailure } from '../http/http-errors.js';
+import { describeHttpFailure } from '../http/http-errors.js';
+import { type DecorateHeaders, outboundHttp } from '../http/outbound-http.js';
 
 export interface OpaPolicyEngineOptions {
   /** `OPA_ENDPOINT`: base URL of OPA, without a trailing slash. */
@@ -46,8 +47,7 @@ export class OpaPolicyEngine implements PolicyEngine {
   readonly blastRadiusWindowSec: number;
   readonly #url: URL;
   readonly #timeoutMs: number;
-  readonly #decorate: DecorateHeaders;
-  readonly #fetch: typeof fetch | undefined;
+  readonly #http: KyInstance;
 
   constructor(options: OpaPolicyEngineOptions) {
     const path = options.policyPath.replace(/^\/+|\/+$/g, '');
@@ -57,20 +57,14 @@ export class OpaPolicyEngine implements PolicyEngine {
     this.#url = new URL(`${options.endpoint.replace(/\/+$/, '')}/v1/data/${path}`);
     this.#timeoutMs = options.timeoutMs;
     this.blastRadiusWindowSec = options.blastRadiusWindowSec ?? 3600;
-    this.#decorate = options.decorateHeaders ?? ((h) => h);
-    this.#fetch = options.fetch;
+    this.#http = outboundHttp({ decorateHeaders: options.decorateHeaders, fetch: options.fetch });
   }
 
   /** Readiness: OPA's `GET /health` answers 200 once its policies are loaded. Throws otherwise. */
   async check(): Promise<void> {
     const url = new URL('/health', this.#url);
     try {
-      await ky.get(url, {
-        timeout: this.#timeoutMs,
-        retry: 0,
-        redirect: 'error',
-        ...(this.#fetch ? { fetch: this.#fetch } : {}),
-      });
+      await this.#http.get(url, { timeout: this.#timeoutMs, retry: 0, redirect: 'error' });
     } catch (error) {
       throw new Error(`opa: ${await describeHttpFailure(error, url, this.#timeoutMs)}`);
     }
@@ -79,14 +73,13 @@ export class OpaPolicyEngine implements PolicyEngine {
   async decide(input: PolicyInput): Promise<PolicyDecision> {
     let text: string;
     try {
-      text = await ky
+      text = await this.#http
         .post(this.#url, {
           json: { input: toOpaInput(input, this.blastRadiusWindowSec) },
-          headers: this.#decorate({ accept: 'application/json' }),
+          headers: { accept: 'application/json' },
           timeout: this.#timeoutMs,
           retry: 0,
           redirect: 'error',
-          ...(this.#fetch ? { fetch: this.#fetch } : {}),
         })
         .text();
     } catch (error) {

@@ -1,6 +1,7 @@
 import type { SecretStore } from '@agent/core';
-import ky, { HTTPError } from 'ky';
-import { type DecorateHeaders, describeHttpFailure } from '../http/http-errors.js';
+import { HTTPError, type KyInstance } from 'ky';
+import { describeHttpFailure } from '../http/http-errors.js';
+import { type DecorateHeaders, outboundHttp } from '../http/outbound-http.js';
 
 export interface VaultSecretStoreOptions {
   /** `VAULT_URL`. */
@@ -49,6 +50,7 @@ export class VaultSecretStore implements SecretStore {
   readonly #timeoutMs: number;
   readonly #cacheTtlMs: number;
   readonly #now: () => number;
+  readonly #http: KyInstance;
   readonly #cache = new Map<string, CachedPath>();
   readonly #reading = new Map<string, Promise<CachedPath>>();
   #token: { value: string; expiresAt: number } | null = null;
@@ -64,6 +66,7 @@ export class VaultSecretStore implements SecretStore {
     this.#timeoutMs = options.timeoutMs ?? 3000;
     this.#cacheTtlMs = Math.max(0, options.cacheTtlSec ?? 300) * 1000;
     this.#now = options.now ?? Date.now;
+    this.#http = outboundHttp({ decorateHeaders: options.decorateHeaders, fetch: options.fetch });
   }
 
   async get(name: string): Promise<string | undefined> {
@@ -88,13 +91,12 @@ export class VaultSecretStore implements SecretStore {
     const url = new URL(`${this.#base}/v1/sys/health`);
     let status: number;
     try {
-      const response = await ky.get(url, {
+      const response = await this.#http.get(url, {
         headers: this.#headers({}),
         timeout: this.#timeoutMs,
         retry: 0,
         redirect: 'error',
         throwHttpErrors: false,
-        ...(this.#options.fetch ? { fetch: this.#options.fetch } : {}),
       });
       status = response.status;
     } catch (error) {
@@ -133,13 +135,12 @@ export class VaultSecretStore implements SecretStore {
     const token = await this.#currentToken();
     let body: unknown;
     try {
-      body = await ky
+      body = await this.#http
         .get(url, {
           headers: this.#headers({ 'X-Vault-Token': token }),
           timeout: this.#timeoutMs,
           retry: 0,
           redirect: 'error',
-          ...(this.#options.fetch ? { fetch: this.#options.fetch } : {}),
         })
         .json();
     } catch (error) {
@@ -191,14 +192,13 @@ export class VaultSecretStore implements SecretStore {
     const url = new URL(`${this.#base}/v1/auth/${mount}/login`);
     let body: unknown;
     try {
-      body = await ky
+      body = await this.#http
         .post(url, {
           json: { role_id: role.roleId, secret_id: role.secretId },
           headers: this.#headers({}),
           timeout: this.#timeoutMs,
           retry: 0,
           redirect: 'error',
-          ...(this.#options.fetch ? { fetch: this.#options.fetch } : {}),
         })
         .json();
     } catch (error) {
@@ -221,6 +221,6 @@ export class VaultSecretStore implements SecretStore {
   #headers(extra: Record<string, string>): Record<string, string> {
     const headers: Record<string, string> = { accept: 'application/json', ...extra };
     if (this.#options.namespace) headers['X-Vault-Namespace'] = this.#options.namespace;
-    return this.#options.decorateHeaders ? this.#options.decorateHeaders(headers) : headers;
+    return headers;
   }
 }
