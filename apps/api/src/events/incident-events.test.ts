@@ -48,6 +48,27 @@ describe('memory incident events', () => {
     expect(warn).toHaveBeenCalledTimes(2);
   });
 
+  it('says it is listening only while this process has a subscriber', () => {
+    const events = createMemoryIncidentEvents();
+    opened.push(events);
+    expect(events.listening).toBe(false);
+    const unsubscribe = events.subscribe(() => {});
+    expect(events.listening).toBe(true);
+    unsubscribe();
+    expect(events.listening).toBe(false);
+  });
+
+  it('reads nothing back for an incident nobody can hear', async () => {
+    const api = await createTestApi();
+    apis.push(api);
+    const getIncident = vi.spyOn(api.runtime.store, 'getIncident');
+    await api.runtime.agent.processLog({ log: LOGS.dnsTimeouts });
+    const seen = received(api.runtime.incidentEvents);
+    await api.runtime.agent.processLog({ log: LOGS.dnsTimeouts });
+    await vi.waitFor(() => expect(seen).toHaveLength(1));
+    expect(getIncident).toHaveBeenCalledTimes(1);
+  });
+
   it('is what the runtime publishes every processed incident to', async () => {
     const api = await createTestApi();
     apis.push(api);

@@ -16,6 +16,12 @@ export type IncidentListener = (event: IncidentEvent) => void;
  */
 export interface IncidentEvents {
   readonly backend: 'memory' | 'redis';
+  /**
+   * Whether a published event can reach anyone: false while this process has
+   * no subscriber and no other replica can have one, so the publisher can
+   * skip reading the incident back.
+   */
+  readonly listening: boolean;
   /** Never throws: a lost event must not fail the request that produced it. */
   publish(event: IncidentEvent): Promise<void>;
   /** Returns the unsubscribe function. */
@@ -63,6 +69,9 @@ export function createMemoryIncidentEvents(logger?: IncidentEventsLogger): Incid
     logger?.warn({ err: error }, 'incident events: a subscriber failed');
   return {
     backend: 'memory',
+    get listening() {
+      return listeners.size > 0;
+    },
     async publish(event) {
       listeners.deliver(event, onError);
     },

@@ -12,7 +12,8 @@ import type { IncidentEvents, IncidentEventsLogger } from './incident-events.js'
  * legacy API all go through it). The event carries the incident as stored,
  * read back after the request, so it says what `/api/incidents/{id}` says
  * (occurrences included). Publishing happens after the answer and never
- * fails or slows the request.
+ * fails or slows the request. With nobody to hear it (no subscriber in this
+ * process, no Redis to reach other replicas) nothing is read or published.
  */
 export function publishingIncidents(
   agent: Agent,
@@ -20,6 +21,7 @@ export function publishingIncidents(
   logger?: IncidentEventsLogger,
 ): Agent {
   const publish = (result: AnalysisResult, principal: Principal | undefined) => {
+    if (!events.listening) return;
     const caller = principal ?? ANONYMOUS;
     agent
       .getIncident(result.incidentId, caller)

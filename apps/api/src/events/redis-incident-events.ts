@@ -101,6 +101,8 @@ export async function createRedisIncidentEvents(
 
   return {
     backend: 'redis',
+    // A subscriber on another replica is invisible from here.
+    listening: true,
     async publish(event) {
       try {
         await publisher.publish(channel, JSON.stringify(event));
