@@ -18,7 +18,8 @@ export function createLlmObserver(metrics: Metrics, tracer: Tracer | null): LlmC
         (span) => run((attributes) => span.setAttributes(attributes)),
       );
     },
-    headers: () => injectTraceHeaders({}),
+    // Tracing off: no hook, as for the other adapters (createGovernance gets none).
+    ...(tracer ? { headers: () => injectTraceHeaders({}) } : {}),
     finished(report) {
       metrics.llmRequestsTotal.inc({ outcome: report.outcome });
       if (report.attempts === 0) return; // the circuit was open: nothing was sent

@@ -1,5 +1,6 @@
 // @agent/adapters/testing: loopback protocol doubles of the servers the
-// adapters talk to, for tests of this package and of the apps. Not used at
+// adapters talk to (the LLM APIs; OPA, Vault, webhook receivers and a Slack
+// incoming webhook), for tests of this package and of the apps. Not used at
 // run time.
 
 export {
@@ -14,3 +15,14 @@ export {
   type RecordedRequest,
   refusedUrl,
 } from './llm/testing/protocol-doubles.js';
+export {
+  downUrl,
+  type LoopbackServer,
+  type OpaProtocolDoubleOptions,
+  startOpaProtocolDouble,
+  startSlackProtocolDouble,
+  startVaultProtocolDouble,
+  startWebhookProtocolDouble,
+  type VaultProtocolDoubleOptions,
+  type WebhookProtocolDoubleOptions,
+} from '../test/protocol-doubles.js';
