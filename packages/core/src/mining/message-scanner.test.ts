@@ -172,6 +172,69 @@ describe('messageKey', () => {
       }
     }
   });
+
+  // What the key must keep apart and what it may not: the message with the
+  // digits of every bare run (no letter on either side) read as 0.
+  const shape = (m: string) =>
+    m.replace(/\d+/g, (run, at: number) => {
+      const before = m[at - 1] ?? ' ';
+      const after = m[at + run.length] ?? ' ';
+      return /[A-Za-z]/.test(before) || /[A-Za-z]/.test(after) ? run : '0'.repeat(run.length);
+    });
+
+  it('keys random messages by their shape only, at every alignment and on every path', () => {
+    let state = 11;
+    const pick = (s: string) => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return s[(state >>> 8) % s.length] as string;
+    };
+    const alphabet = 'a1 9_-.Zq00';
+    const messages: string[] = [];
+    for (let i = 0; i < 1500; i++) {
+      let m = '';
+      const length = 1 + ((state >>> 4) % 14);
+      for (let j = 0; j < length; j++) m += pick(alphabet);
+      messages.push(m);
+    }
+    // Non-ASCII messages and messages longer than the byte buffer take another path.
+    const variants = [
+      (m: string) => m,
+      (m: string) => `${m}\u00e9`,
+      (m: string) => `${'x '.repeat(2100)}${m}`,
+    ];
+    for (const variant of variants) {
+      const byKey = new Map<string, string>();
+      for (const raw of messages) {
+        const m = variant(raw);
+        const k = key(m);
+        const seen = byKey.get(k);
+        if (seen === undefined) byKey.set(k, shape(m));
+        else expect(shape(m)).toBe(seen);
+      }
+      // Distinct shapes have distinct keys.
+      expect(byKey.size).toBe(new Set(messages.map((m) => shape(variant(m)))).size);
+    }
+  });
+
+  it('keeps the digits of a run that touches a letter across word boundaries', () => {
+    for (let pad = 0; pad < 8; pad++) {
+      const at = ' '.repeat(pad);
+      expect(key(`${at}ab1234567 x`)).not.toBe(key(`${at}ab1234568 x`));
+      expect(key(`${at}1234567ab x`)).not.toBe(key(`${at}0234567ab x`));
+      expect(key(`${at}q 1234567 x`)).toBe(key(`${at}q 7654321 x`));
+      expect(key(`${at}R02-M1-N0`)).not.toBe(key(`${at}R03-M1-N0`));
+      expect(key(`${at}R02-M1-N0`)).not.toBe(key(`${at}R02-M1-N1`));
+    }
+  });
+
+  it('keys a non-ASCII or very long message like an ASCII one of the same shape', () => {
+    expect(key('caf\u00e9 12 ms')).toBe(key('caf\u00e9 47 ms'));
+    expect(key('caf\u00e9 ssh2')).not.toBe(key('caf\u00e9 ssh3'));
+    expect(key('\ud800 1')).not.toBe(key('\ud801 1'));
+    const long = 'GET /api/v1/items/12345 200 '.repeat(400);
+    expect(key(long)).toBe(key(long.replaceAll('12345', '54321')));
+    expect(key(long)).not.toBe(key(long.replace('v1', 'v2')));
+  });
 });
 
 describe('scanMessage value conventions', () => {

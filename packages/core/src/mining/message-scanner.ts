@@ -650,13 +650,114 @@ function mixed(s: string, digits: number, letters: number): Masked {
 
 /**
  * A 64-bit key of a message for the miner's cache, in one pass and without
- * allocating: two independent 32-bit hash lanes over the characters, where
- * every bare digit run (no letter on either side) counts by its length only. Masking never depends on the values of bare digits (only on their
+ * allocating strings: two independent 32-bit hash lanes over the message in
+ * which every bare digit run (no letter on either side) counts by its length
+ * only. Masking never depends on the values of bare digits (only on their
  * positions and lengths), and a kept-as-written token never holds a bare
  * digit, so two messages with the same key scan to the same mining tokens.
  * Both lanes are left in `MESSAGE_KEY`.
+ *
+ * The key is the hash of the message with every digit read as 0, plus the
+ * position and digits of each digit run that touches a letter: the same
+ * equivalence as "bare runs by length". An ASCII message is copied once into
+ * a byte buffer (TextEncoder.encodeInto, native) and hashed four characters
+ * at a time, digits and letters found with word-wide bit tricks; reading a
+ * string character by character costs more than all of that. Other messages
+ * (non-ASCII, longer than the buffer) take a per-character path that hashes
+ * with other seeds, so the two kinds of key never meet by construction.
  */
 export function messageKey(m: string): void {
+  const n = m.length;
+  if (n <= KEY_BUFFER) {
+    const r = ENCODER.encodeInto(m, KEY_BYTES);
+    // As many bytes as characters, all read: every character is ASCII.
+    if (r.read === n && r.written === n) {
+      asciiKey(n);
+      return;
+    }
+  }
+  unitKey(m);
+}
+
+/** The two lanes of the last `messageKey` call (signed, so they stay small integers in Maps). */
+export const MESSAGE_KEY = new Int32Array(2);
+
+/** Longest message keyed from its bytes. */
+const KEY_BUFFER = 4096;
+const KEY_BYTES = new Uint8Array(KEY_BUFFER + 8);
+const KEY_WORDS = new Uint32Array(KEY_BYTES.buffer);
+const ENCODER = new TextEncoder();
+
+/** Key of the ASCII message held in KEY_BYTES[0, n). */
+function asciiKey(n: number): void {
+  const bytes = KEY_BYTES;
+  const words = KEY_WORDS;
+  // Zero padding to a whole word: no digit, no letter.
+  bytes[n] = 0;
+  bytes[n + 1] = 0;
+  bytes[n + 2] = 0;
+  const count = (n + 3) >>> 2;
+  let a = 0x9747b28c ^ n;
+  let b = 0x2f6b1c3d;
+  let prevDigits = 0;
+  let prevLetters = 0;
+  for (let w = 0; w < count; w++) {
+    let x = words[w] as number;
+    // Bit 7 of a byte set when it is a digit / a letter (every byte < 0x80, so no carries).
+    const digits = (x + 0x50505050) & ~(x + 0x46464646) & 0x80808080;
+    const y = x | 0x20202020;
+    const letters = (y + 0x1f1f1f1f) & ~(y + 0x05050505) & 0x80808080;
+    if (digits !== 0) {
+      // Digits read as 0.
+      const mask = Math.imul(digits >>> 7, 0xff);
+      x = (x & ~mask) | (0x30303030 & mask);
+    }
+    let k = Math.imul(x, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    a ^= Math.imul(k, 0x1b873593);
+    a = (a << 13) | (a >>> 19);
+    a = (Math.imul(a, 5) + 0xe6546b64) | 0;
+    b = Math.imul(b ^ x, 0x5bd1e995);
+    b ^= b >>> 15;
+    // A digit run that touches a letter keeps its value: its start and digits are
+    // mixed in where the letter is found (a run touching two letters twice).
+    const afterLetter = digits & ((letters << 8) | (prevLetters >>> 24));
+    const beforeLetter = letters & ((digits << 8) | (prevDigits >>> 24));
+    let touch = afterLetter | beforeLetter;
+    while (touch !== 0) {
+      const bit = touch & -touch;
+      touch ^= bit;
+      const p = (w << 2) + ((31 - Math.clz32(bit)) >>> 3);
+      let start = p;
+      let end = p;
+      if ((afterLetter & bit) !== 0) {
+        // The run starts at p.
+        end = p + 1;
+        while (end < n && isDigitByte(bytes[end] as number)) end++;
+      } else {
+        // The run ends before p.
+        while (start > 0 && isDigitByte(bytes[start - 1] as number)) start--;
+      }
+      a = Math.imul(a ^ (0x10000 + start), 0x01000193);
+      b = Math.imul(b ^ (0x10000 + start), 0x5bd1e995);
+      for (let j = start; j < end; j++) {
+        const d = bytes[j] as number;
+        a = Math.imul(a ^ d, 0x01000193);
+        b = Math.imul(b ^ d, 0x5bd1e995);
+      }
+    }
+    prevDigits = digits;
+    prevLetters = letters;
+  }
+  finishKey(a, b, n);
+}
+
+function isDigitByte(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Key of any message, character by character (non-ASCII or long messages). */
+function unitKey(m: string): void {
   let a = 0x811c9dc5;
   let b = 0x2f6b1c3d;
   const n = m.length;
@@ -687,14 +788,19 @@ export function messageKey(m: string): void {
     b = Math.imul(b ^ c, 0x5bd1e995);
     i++;
   }
+  // Other final constants than asciiKey's: the two kinds of key are different functions.
+  finishKey(a ^ 0x5851f42d, b ^ 0x4c957f2d, n);
+}
+
+function finishKey(a: number, b: number, n: number): void {
   a ^= a >>> 16;
   a = Math.imul(a, 0x85ebca6b);
   a ^= a >>> 13;
+  a = Math.imul(a, 0xc2b2ae35);
   b ^= b >>> 15;
   b = Math.imul(b, 0xc2b2ae35);
+  b ^= b >>> 13;
+  b = Math.imul(b, 0x27d4eb2f);
   MESSAGE_KEY[0] = a ^ (a >>> 16);
   MESSAGE_KEY[1] = b ^ (b >>> 16) ^ n;
 }
-
-/** The two lanes of the last `messageKey` call. */
-export const MESSAGE_KEY = new Uint32Array(2);
