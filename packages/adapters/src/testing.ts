@@ -4,6 +4,17 @@
 // run time.
 
 export {
+  downUrl,
+  type LoopbackServer,
+  type OpaProtocolDoubleOptions,
+  startOpaProtocolDouble,
+  startSlackProtocolDouble,
+  startVaultProtocolDouble,
+  startWebhookProtocolDouble,
+  type VaultProtocolDoubleOptions,
+  type WebhookProtocolDoubleOptions,
+} from '../test/protocol-doubles.js';
+export {
   chatCompletion,
   DOUBLE_ANSWER,
   type DoubleHandler,
@@ -15,14 +26,3 @@ export {
   type RecordedRequest,
   refusedUrl,
 } from './llm/testing/protocol-doubles.js';
-export {
-  downUrl,
-  type LoopbackServer,
-  type OpaProtocolDoubleOptions,
-  startOpaProtocolDouble,
-  startSlackProtocolDouble,
-  startVaultProtocolDouble,
-  startWebhookProtocolDouble,
-  type VaultProtocolDoubleOptions,
-  type WebhookProtocolDoubleOptions,
-} from '../test/protocol-doubles.js';
