@@ -39,6 +39,8 @@ async function appWith(requests: number, options: { freshErrorResponse?: boolean
   app.use('*', rateLimit({ limiter }));
   app.get('/', (c) => c.text('ok'));
   app.get('/raw', () => new Response('raw'));
+  // Its headers are immutable: they cannot be written in place.
+  app.get('/moved', () => Response.redirect('http://127.0.0.1/elsewhere', 302));
   app.get('/boom', () => {
     throw new AgentError('validation_failed', 'bad');
   });
@@ -63,6 +65,14 @@ describe('rateLimit', () => {
     const failed = await app.request('/boom', asKey('k1'));
     expect(failed.status).toBe(400);
     expect(failed.headers.get('RateLimit-Remaining')).toBe('0');
+  });
+
+  it('puts the headers on a response whose own headers are immutable', async () => {
+    const app = await appWith(3);
+    const moved = await app.request('/moved', asKey('k1'));
+    expect(moved.status).toBe(302);
+    expect(moved.headers.get('Location')).toBe('http://127.0.0.1/elsewhere');
+    expect(moved.headers.get('RateLimit-Remaining')).toBe('2');
   });
 
   it('answers 429 with Retry-After through an onError that uses c.json', async () => {

@@ -53,8 +53,17 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
       throw new RateLimitedError(decision);
     }
     await next();
-    // A handler may have returned its own Response; put the headers on it.
-    setRateLimitHeaders(c, decision);
+    // A handler may have returned its own Response, which does not carry the
+    // headers set above; put them on it. Only then: c.header() on a finished
+    // response rebuilds it (body stream included) once per header.
+    const headers = c.res.headers;
+    if (headers.has('RateLimit-Limit')) return;
+    try {
+      writeRateLimitHeaders(headers, decision);
+    } catch {
+      // Immutable headers (a Response.redirect() or a fetched response).
+      setRateLimitHeaders(c, decision);
+    }
   };
 }
 
@@ -62,4 +71,10 @@ function setRateLimitHeaders(c: Context, decision: RateLimitDecision): void {
   c.header('RateLimit-Limit', String(decision.limit));
   c.header('RateLimit-Remaining', String(decision.remaining));
   c.header('RateLimit-Reset', String(decision.resetSec));
+}
+
+function writeRateLimitHeaders(headers: Headers, decision: RateLimitDecision): void {
+  headers.set('RateLimit-Limit', String(decision.limit));
+  headers.set('RateLimit-Remaining', String(decision.remaining));
+  headers.set('RateLimit-Reset', String(decision.resetSec));
 }
