@@ -67,13 +67,26 @@ interface Cluster {
   /** Set once merged into another group (union-find). */
   parent: Cluster | null;
   bucket: string;
+  /** Where the group is found by its anchor: slot (length, position) and anchor token. */
+  anchorSlot: number;
+  anchorToken: string;
   /** Ids of groups merged into this one. */
   aliases: string[];
   /** The rendered template, until the tokens change. */
   text: string | null;
 }
 
+/**
+ * "A template of n tokens with position p left open", identified by two
+ * 32-bit hashes of the other positions (fa, fb). Families are found through
+ * a Map keyed by a 32-bit mix of the four, chained on collision.
+ */
 interface Family {
+  n: number;
+  p: number;
+  fa: number;
+  fb: number;
+  next: Family | null;
   /** value -> its mask */
   values: Map<string, string>;
   members: Cluster[];
@@ -109,12 +122,17 @@ export class TemplateMiner {
   #seq = 0;
   #groups = 0;
   readonly #buckets = new Map<string, Cluster[]>();
+  /** The lists of #buckets by (length, anchor position) slot, then anchor token: no key strings built per lookup. */
+  readonly #anchors = new Map<number, Map<string, Cluster[]>>();
   readonly #byId = new Map<string, Cluster>();
   #cache = new Map<number, CacheEntry>();
   #cached = 0;
   #lineCache = new Map<number, CacheEntry>();
   #lineCached = 0;
-  readonly #families = new Map<string, Family>();
+  readonly #families = new Map<number, Family>();
+  /** Lanes of the message key of the last #lookup, for #remember. */
+  #key1 = 0;
+  #key2 = 0;
 
   /** Restores saved state; state of another version or shape is ignored (the miner starts empty). */
   constructor(state?: MinerState | null) {
@@ -264,6 +282,8 @@ export class TemplateMiner {
     messageKey(message);
     const lane1 = MESSAGE_KEY[0] as number;
     const lane2 = MESSAGE_KEY[1] as number;
+    this.#key1 = lane1;
+    this.#key2 = lane2;
     for (let e: CacheEntry | null = this.#cache.get(lane1) ?? null; e; e = e.next) {
       if (e.lane2 === lane2) {
         const r = root(e.cluster);
@@ -274,18 +294,14 @@ export class TemplateMiner {
     return null;
   }
 
-  #remember(message: string, cluster: Cluster): void {
+  /** Caches the group of the message of the last #lookup (a miss). */
+  #remember(cluster: Cluster): void {
     if (this.#cached >= CACHE_LIMIT) {
       this.#cache = new Map();
       this.#cached = 0;
     }
-    messageKey(message);
-    const lane1 = MESSAGE_KEY[0] as number;
-    this.#cache.set(lane1, {
-      lane2: MESSAGE_KEY[1] as number,
-      cluster,
-      next: this.#cache.get(lane1) ?? null,
-    });
+    const lane1 = this.#key1;
+    this.#cache.set(lane1, { lane2: this.#key2, cluster, next: this.#cache.get(lane1) ?? null });
     this.#cached++;
   }
 
@@ -295,16 +311,16 @@ export class TemplateMiner {
    * position. A group matching the message has its anchor at one of the
    * message's own constant tokens, so probing those finds every candidate.
    */
-  #place(s: Scanned): Cluster {
+  #place(s: ScannedMessage): Cluster {
     const n = s.tokens.length;
     let best: Cluster | null = null;
     let bestWild = Number.POSITIVE_INFINITY;
-    let own: string | null = null;
+    let own = -1;
     for (let p = -1; p < n; p++) {
-      if (p >= 0 && (s.tokens[p] as string).includes(WILDCARD)) continue;
-      const key = bucketKey(n, p, p >= 0 ? (s.tokens[p] as string) : '');
-      if (p >= 0) own ??= key;
-      const list = this.#buckets.get(key);
+      const token = p >= 0 ? (s.tokens[p] as string) : '';
+      if (p >= 0 && token.includes(WILDCARD)) continue;
+      if (p >= 0 && own < 0) own = p;
+      const list = this.#anchors.get(anchorSlot(n, p))?.get(token);
       if (!list) continue;
       for (const c of list) {
         const wild = matches(c, s);
@@ -315,7 +331,9 @@ export class TemplateMiner {
       }
     }
     if (!best) {
-      const bucket = this.#buckets.get(own ?? bucketKey(n, -1, ''));
+      const bucket = this.#anchors
+        .get(anchorSlot(n, own))
+        ?.get(own >= 0 ? (s.tokens[own] as string) : '');
       if ((bucket && bucket.length >= BUCKET_LIMIT) || this.#groups >= MAX_GROUPS) {
         best = this.#fold(s, bucket);
         // Past MAX_GROUPS with nothing to fold into: one catch-all per length.
@@ -330,7 +348,7 @@ export class TemplateMiner {
       }
     }
     if (!best) best = this.#create(s);
-    this.#remember(s.message, best);
+    this.#remember(best);
     return best;
   }
 
@@ -388,6 +406,8 @@ export class TemplateMiner {
       count: 0,
       parent: null,
       bucket: '',
+      anchorSlot: 0,
+      anchorToken: '',
       aliases: [],
       text: null,
     };
@@ -400,11 +420,19 @@ export class TemplateMiner {
 
   #index(c: Cluster): void {
     const anchor = c.tokens.findIndex((t) => !t.includes(WILDCARD));
-    c.bucket = bucketKey(c.tokens.length, anchor, anchor >= 0 ? (c.tokens[anchor] as string) : '');
+    c.anchorToken = anchor >= 0 ? (c.tokens[anchor] as string) : '';
+    c.anchorSlot = anchorSlot(c.tokens.length, anchor);
+    c.bucket = bucketKey(c.tokens.length, anchor, c.anchorToken);
     let list = this.#buckets.get(c.bucket);
     if (!list) {
       list = [];
       this.#buckets.set(c.bucket, list);
+      let tokens = this.#anchors.get(c.anchorSlot);
+      if (!tokens) {
+        tokens = new Map();
+        this.#anchors.set(c.anchorSlot, tokens);
+      }
+      tokens.set(c.anchorToken, list);
     }
     list.push(c);
   }
@@ -414,12 +442,17 @@ export class TemplateMiner {
     if (!list) return;
     const at = list.indexOf(c);
     if (at >= 0) list.splice(at, 1);
-    if (list.length === 0) this.#buckets.delete(c.bucket);
+    if (list.length === 0) {
+      this.#buckets.delete(c.bucket);
+      const tokens = this.#anchors.get(c.anchorSlot);
+      tokens?.delete(c.anchorToken);
+      if (tokens?.size === 0) this.#anchors.delete(c.anchorSlot);
+    }
   }
 
   /** Enters a group in the family of each of its constant positions; merges families that are complete. */
   #register(c: Cluster): void {
-    const pending: [string, number][] = [];
+    const pending: Family[] = [];
     const n = c.tokens.length;
     const hashes = tokenHashes(c.tokens);
     let a = 0;
@@ -431,19 +464,53 @@ export class TemplateMiner {
     for (let p = 0; p < n; p++) {
       const value = c.tokens[p] as string;
       if (c.open[p]) continue;
-      const key = familyKeyFrom(n, p, a, b, hashes);
-      let f = this.#families.get(key);
-      if (!f) {
-        f = { values: new Map(), members: [], blocked: false };
-        this.#families.set(key, f);
-      }
+      const f = this.#family(n, p, familyA(a, hashes, p), familyB(b, hashes, p), true) as Family;
       if (f.blocked) continue;
       f.members.push(c);
       const before = f.values.size;
       f.values.set(value, c.masks[p] as string);
-      if (f.values.size > before && f.values.size >= threshold(f.values)) pending.push([key, p]);
+      if (f.values.size > before && f.values.size >= threshold(f.values)) pending.push(f);
     }
-    for (const [key, p] of pending) this.#mergeFamily(key, p);
+    // A family is looked up again: an earlier merge may have dropped or replaced it.
+    for (const f of pending) this.#mergeFamily(f.n, f.p, f.fa, f.fb);
+  }
+
+  /** The family (n, p, fa, fb); created when `create` and missing. */
+  #family(n: number, p: number, fa: number, fb: number, create: boolean): Family | null {
+    const slot = familySlot(n, p, fa, fb);
+    const head = this.#families.get(slot) ?? null;
+    for (let f = head; f; f = f.next) {
+      if (f.fa === fa && f.fb === fb && f.n === n && f.p === p) return f;
+    }
+    if (!create) return null;
+    const f: Family = {
+      n,
+      p,
+      fa,
+      fb,
+      next: head,
+      values: new Map(),
+      members: [],
+      blocked: false,
+    };
+    this.#families.set(slot, f);
+    return f;
+  }
+
+  #dropFamily(f: Family): void {
+    const slot = familySlot(f.n, f.p, f.fa, f.fb);
+    const head = this.#families.get(slot);
+    if (head === f) {
+      if (f.next) this.#families.set(slot, f.next);
+      else this.#families.delete(slot);
+      return;
+    }
+    for (let g = head ?? null; g?.next; g = g.next) {
+      if (g.next === f) {
+        g.next = f.next;
+        return;
+      }
+    }
   }
 
   /** Takes a group out of its families (but the one at `except`, which is being merged). */
@@ -458,23 +525,29 @@ export class TemplateMiner {
     }
     for (let q = 0; q < n; q++) {
       if (q === except || c.open[q]) continue;
-      const key = familyKeyFrom(n, q, a, b, hashes);
-      const f = this.#families.get(key);
+      const f = this.#family(n, q, familyA(a, hashes, q), familyB(b, hashes, q), false);
       if (!f) continue;
       const at = f.members.indexOf(c);
       if (at >= 0) f.members.splice(at, 1);
-      if (f.members.length === 0) this.#families.delete(key);
+      if (f.members.length === 0) this.#dropFamily(f);
     }
   }
 
-  #mergeFamily(key: string, p: number): void {
-    const f = this.#families.get(key);
+  #mergeFamily(n: number, p: number, fa: number, fb: number): void {
+    const f = this.#family(n, p, fa, fb, false);
     if (!f) return;
     // Members still alive, not yet opened at p and still in this family.
     const live: Cluster[] = [];
     for (const m of f.members) {
-      if (m.parent || live.includes(m) || m.open[p]) continue;
-      if (familyKey(m.tokens.length, p, tokenHashes(m.tokens)) !== key) continue;
+      if (m.parent || live.includes(m) || m.open[p] || m.tokens.length !== n) continue;
+      const hashes = tokenHashes(m.tokens);
+      let a = 0;
+      let b = 0;
+      for (let i = 0; i < n; i++) {
+        a = (a + (hashes[2 * i] as number)) >>> 0;
+        b = (b ^ (hashes[2 * i + 1] as number)) >>> 0;
+      }
+      if (familyA(a, hashes, p) !== fa || familyB(b, hashes, p) !== fb) continue;
       live.push(m);
     }
     const values = new Map<string, string>();
@@ -488,7 +561,7 @@ export class TemplateMiner {
       f.values.clear();
       return;
     }
-    this.#families.delete(key);
+    this.#dropFamily(f);
     live.sort((x, y) => x.seq - y.seq);
     const survivor = live[0] as Cluster;
     const masks = new Set(values.values());
@@ -552,13 +625,8 @@ class Mined implements MinedRecord {
   }
 }
 
-interface Scanned extends ScannedMessage {
-  message: string;
-}
-
-function scan(message: string): Scanned {
-  const s = scanMessage(message) as Scanned;
-  s.message = message;
+function scan(message: string): ScannedMessage {
+  const s = scanMessage(message);
   if (s.tokens.length > MAX_TOKENS) {
     // A message of hundreds of tokens: the tail is one variable.
     const cut = MAX_TOKENS - 1;
@@ -670,21 +738,22 @@ function tokenHashes(tokens: readonly string[]): Uint32Array {
   return out;
 }
 
-/** Identifies "this template with position p left open". */
-function familyKey(n: number, p: number, hashes: Uint32Array): string {
-  let a = 0;
-  let b = 0;
-  for (let i = 0; i < n; i++) {
-    a = (a + (hashes[2 * i] as number)) >>> 0;
-    b = (b ^ (hashes[2 * i + 1] as number)) >>> 0;
-  }
-  return familyKeyFrom(n, p, a, b, hashes);
+/** The two hashes of "this template with position p left open", from the sums over every position. */
+function familyA(a: number, hashes: Uint32Array, p: number): number {
+  return (a - (hashes[2 * p] as number)) | 0;
 }
 
-function familyKeyFrom(n: number, p: number, a: number, b: number, hashes: Uint32Array): string {
-  const fa = (a - (hashes[2 * p] as number)) >>> 0;
-  const fb = (b ^ (hashes[2 * p + 1] as number)) >>> 0;
-  return `${n}:${p}:${fa}:${fb}`;
+function familyB(b: number, hashes: Uint32Array, p: number): number {
+  return (b ^ (hashes[2 * p + 1] as number)) | 0;
+}
+
+function familySlot(n: number, p: number, fa: number, fb: number): number {
+  return (fa ^ Math.imul(fb, 0x27d4eb2d) ^ (n << 24) ^ (p << 16)) | 0;
+}
+
+/** Slot of the groups of `n` tokens anchored at position `p` (-1: no constant token). */
+function anchorSlot(n: number, p: number): number {
+  return n * 256 + p + 1;
 }
 
 function render(c: Cluster): string {
