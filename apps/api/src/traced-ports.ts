@@ -31,6 +31,7 @@ export function tracedPolicyEngine(engine: PolicyEngine, tracer: Tracer): Policy
   return {
     name: engine.name,
     blastRadiusWindowSec: engine.blastRadiusWindowSec,
+    blastRadiusMaxExecutions: engine.blastRadiusMaxExecutions,
     decide: (input) =>
       traced(
         tracer,

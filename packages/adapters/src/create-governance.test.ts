@@ -45,7 +45,7 @@ describe('createGovernance', () => {
     writeFileSync(
       policyFile,
       JSON.stringify({
-        blast_radius: { window_sec: 900 },
+        blast_radius: { window_sec: 900, max_executions: 5 },
         allowed_path_roots: ['/data'],
         actuators: {
           command: {
@@ -64,6 +64,8 @@ describe('createGovernance', () => {
     });
     expect(g.policyEngine).toBeInstanceOf(OpaPolicyEngine);
     expect(g.policyEngine.blastRadiusWindowSec).toBe(900);
+    // The policy file's limit is also held atomically in the store under OPA.
+    expect(g.policyEngine.blastRadiusMaxExecutions).toBe(5);
     expect(g.secretStore).toBeInstanceOf(VaultSecretStore);
     expect(g.actuators.map((a) => [a.plugin, a.configured])).toEqual([
       ['notify', true],

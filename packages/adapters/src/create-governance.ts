@@ -67,6 +67,7 @@ export function createGovernance(options: GovernanceOptions): Governance {
         policyPath: options.opa.policyPath,
         timeoutMs: options.opa.timeoutMs,
         blastRadiusWindowSec: windowSec,
+        blastRadiusMaxExecutions: policy.rules.blast_radius.max_executions,
         decorateHeaders: options.decorateHeaders,
       })
     : new DefaultPolicyEngine({ rules: policy.rules });

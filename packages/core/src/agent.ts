@@ -71,6 +71,14 @@ export interface AgentOptions {
   /** Pending approvals expire this long after they are planned (`APPROVAL_TTL_SEC`, default 86400). */
   approvalTtlSec?: number;
   /**
+   * Names this process in the execution claims it holds (default `agent`);
+   * stable across its restarts and distinct from other processes sharing the
+   * store. See `recoverInterruptedExecutions`.
+   */
+  executorId?: string;
+  /** A claim not updated for this long is an interrupted execution (default 900 s). */
+  interruptedAfterSec?: number;
+  /**
    * Whether the licence grants the `auto_remediation` feature; asked for every
    * auto-mode request and every approval. Default: always (licensing off).
    */
@@ -157,6 +165,15 @@ export interface Agent {
     query: { limit: number; cursor?: string | undefined },
     principal?: Principal,
   ): Promise<Page<AuditEntry>>;
+  /** Closes every pending approval past `APPROVAL_TTL_SEC` (each audited); how many. */
+  expireApprovals(): Promise<number>;
+  /**
+   * Marks `failed` (audited) the executions whose process stopped before
+   * writing their outcome: with `startup`, every claim of this `executorId`
+   * (none can be running yet); always, anyone's claim idle past
+   * `interruptedAfterSec`. Returns how many.
+   */
+  recoverInterruptedExecutions(options?: { startup?: boolean }): Promise<number>;
   readonly store: KnowledgeStore;
   readonly reasoning: Readonly<ReasoningSettings>;
   close(): Promise<void>;
@@ -190,6 +207,8 @@ export function createAgent(options: AgentOptions = {}): Agent {
     newId,
     executionEnabled,
     approvalTtlSec: options.approvalTtlSec,
+    executorId: options.executorId,
+    interruptedAfterSec: options.interruptedAfterSec,
     autoRemediationAllowed: options.autoRemediationAllowed,
     allowedPathRoots: options.allowedPathRoots,
     onPolicyDecision: (engine, decision) => telemetry.policyDecided?.(engine, decision),
@@ -515,6 +534,9 @@ export function createAgent(options: AgentOptions = {}): Agent {
     approveAction: (actionId, principal) => remediation.approve(actionId, principal),
     rejectAction: (actionId, principal, reason) => remediation.reject(actionId, principal, reason),
     listAudit: (query, principal = ANONYMOUS) => remediation.listAudit(query, principal),
+    expireApprovals: () => remediation.expireApprovals(),
+    recoverInterruptedExecutions: (recovery) =>
+      remediation.recoverInterruptedExecutions({ startup: recovery?.startup === true }),
     store,
     reasoning,
     async close() {

@@ -175,6 +175,161 @@ export function describeActionStoreContract(
       expect(await count('2026-11-26T09:00:00.000Z', 'globex')).toBe(1);
     });
 
+    it('gives exactly N of 24 concurrent new actions an execution slot of one target (from two replicas where the store has them)', async () => {
+      await withIncident('inc-1');
+      const peer = await peerOrSelf();
+      const target = 'notify.send@payments/payments-api';
+      const reserve = (n: number) =>
+        (n % 2 === 0 ? store() : peer).reserveExecution({
+          action: makeAction({
+            actionId: `r${n}`,
+            target,
+            status: 'failed',
+            error: 'execution started and recorded no result',
+            expiresAt: null,
+          }),
+          tenant: 'acme',
+          target,
+          since: '2026-11-26T11:00:00.000Z',
+          limit: 3,
+          at: '2026-11-26T12:00:00.000Z',
+          executor: `replica-${n % 2}`,
+        });
+      const taken = await Promise.all(Array.from({ length: 24 }, (_, n) => reserve(n)));
+      expect(taken.filter(Boolean)).toHaveLength(3);
+      const count = { tenant: 'acme', target, since: '2026-11-26T11:00:00.000Z' };
+      expect(await store().countExecutions(count)).toBe(3);
+      // Only the actions that got a slot were stored, each marked as executing.
+      const stored = await store().listActions({ tenant: null, limit: 50 });
+      expect(stored.items).toHaveLength(3);
+      expect(stored.items.every((a) => a.executedAt === '2026-11-26T12:00:00.000Z')).toBe(true);
+      expect(await store().listExecuting({ limit: 50 })).toHaveLength(3);
+    });
+
+    it('gives exactly N of 20 concurrent approved actions an execution slot of one target', async () => {
+      await withIncident('inc-1');
+      const peer = await peerOrSelf();
+      const target = 'webhook.trigger@payments/payments-api';
+      await store().saveActions(
+        Array.from({ length: 20 }, (_, n) => makeAction({ actionId: `p${n}`, target })),
+      );
+      const taken = await Promise.all(
+        Array.from({ length: 20 }, (_, n) =>
+          (n % 2 === 0 ? store() : peer).reserveExecution({
+            action: `p${n}`,
+            tenant: 'acme',
+            target,
+            since: '2026-11-26T11:00:00.000Z',
+            limit: 4,
+            at: '2026-11-26T12:00:00.000Z',
+            executor: 'replica',
+          }),
+        ),
+      );
+      expect(taken.filter(Boolean)).toHaveLength(4);
+      const winners = taken.flatMap((ok, n) => (ok ? [`p${n}`] : []));
+      for (let n = 0; n < 20; n++) {
+        const action = await store().getAction(`p${n}`, null);
+        expect(action?.executedAt).toBe(
+          winners.includes(`p${n}`) ? '2026-11-26T12:00:00.000Z' : null,
+        );
+      }
+    });
+
+    it('counts slots in the window of the tenant and target only, and frees one given up', async () => {
+      await withIncident('inc-1');
+      await withIncident('inc-2', 'globex');
+      const target = 'command.run@payments/api';
+      await store().saveActions([
+        makeAction({ actionId: 'old', target, executedAt: '2026-11-26T10:00:00.000Z' }),
+        makeAction({ actionId: 'held', target, executedAt: '2026-11-26T11:30:00.000Z' }),
+        makeAction({
+          actionId: 'other-tenant',
+          target,
+          tenant: 'globex',
+          incidentId: 'inc-2',
+          executedAt: '2026-11-26T11:40:00.000Z',
+        }),
+        makeAction({ actionId: 'a1', target }),
+        makeAction({ actionId: 'a2', target }),
+      ]);
+      const reserve = (action: string, limit: number | null = 2) =>
+        store().reserveExecution({
+          action,
+          tenant: 'acme',
+          target,
+          since: '2026-11-26T11:00:00.000Z',
+          limit,
+          at: '2026-11-26T12:00:00.000Z',
+          executor: 'me',
+        });
+      // 'old' is outside the window and 'other-tenant' another tenant's: one slot of two is held.
+      expect(await reserve('a1')).toBe(true);
+      expect(await reserve('a2')).toBe(false);
+      // An action holds one slot at most; an unknown one none.
+      expect(await reserve('a1', null)).toBe(false);
+      expect(await reserve('nope', null)).toBe(false);
+      // A slot given up without running stops counting.
+      await store().updateAction(
+        'held',
+        { status: 'skipped', updatedAt: '2026-11-26T12:00:00.000Z', executedAt: null },
+        null,
+      );
+      expect(await reserve('a2')).toBe(true);
+      expect(await reserve('held', null)).toBe(true);
+    });
+
+    it('lists and ends execution claims by who holds them and how long they were left', async () => {
+      await withIncident('inc-1');
+      await store().saveActions([
+        makeAction({ actionId: 'a1', updatedAt: '2026-11-26T12:00:00.000Z' }),
+        makeAction({ actionId: 'a2', updatedAt: '2026-11-26T12:00:00.000Z' }),
+        makeAction({ actionId: 'a3' }),
+      ]);
+      const claim = (actionId: string, executor: string, at: string) =>
+        store().updateAction(
+          actionId,
+          { status: 'failed', error: 'running', updatedAt: at, executor },
+          'pending_approval',
+        );
+      await claim('a1', 'host-a', '2026-11-26T12:01:00.000Z');
+      await claim('a2', 'host-b', '2026-11-26T12:05:00.000Z');
+      const ids = (claims: Array<{ action: ActionRecord; executor: string }>) =>
+        claims.map((c) => `${c.action.actionId}:${c.executor}`);
+      expect(ids(await store().listExecuting({ limit: 10 }))).toEqual(['a1:host-a', 'a2:host-b']);
+      expect(ids(await store().listExecuting({ executor: 'host-b', limit: 10 }))).toEqual([
+        'a2:host-b',
+      ]);
+      expect(
+        ids(await store().listExecuting({ updatedBefore: '2026-11-26T12:01:00.000Z', limit: 10 })),
+      ).toEqual(['a1:host-a']);
+      expect(
+        ids(
+          await store().listExecuting({
+            executor: 'host-b',
+            updatedBefore: '2026-11-26T12:01:00.000Z',
+            limit: 10,
+          }),
+        ),
+      ).toEqual(['a1:host-a', 'a2:host-b']);
+      const end = {
+        status: 'failed' as const,
+        error: 'interrupted',
+        updatedAt: '2026-11-26T12:10:00.000Z',
+        executor: null,
+      };
+      expect(await store().endExecutionClaim('a1', 'host-b', end)).toBeNull();
+      expect(await store().endExecutionClaim('a1', 'host-a', end)).toMatchObject({
+        status: 'failed',
+        error: 'interrupted',
+      });
+      expect(await store().endExecutionClaim('a1', 'host-a', end)).toBeNull();
+      // An outcome written with the claim ended leaves nothing to recover.
+      await store().updateAction('a2', { ...end, status: 'executed', error: null }, null);
+      expect(await store().listExecuting({ limit: 10 })).toEqual([]);
+      expect(await store().getAction('a2', null)).toMatchObject({ status: 'executed' });
+    });
+
     it('goes with its incident when retention prunes it', async () => {
       await store().saveIncident(
         makeIncident({ incidentId: 'old', tenant: 'acme', receivedAt: '2026-10-01T00:00:00.000Z' }),

@@ -51,7 +51,7 @@ export interface AuditLogTable {
   result: string | null;
 }
 
-/** A governed action (migrations 002 and 005). Text timestamps are ISO-8601. */
+/** A governed action (migrations 002, 005 and 007). Text timestamps are ISO-8601. */
 export interface ActionsTable {
   action_id: string;
   incident_id: string;
@@ -73,6 +73,8 @@ export interface ActionsTable {
   executed_at: string | null;
   description: string | null;
   review_json: string | null;
+  /** Migration 007: the process holding the execution claim until the outcome is written. */
+  executor: string | null;
 }
 
 export interface PluginVotesTable {

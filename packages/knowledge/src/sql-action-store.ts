@@ -9,14 +9,16 @@ import {
   type AuditQuery,
   type Decision,
   decodeCursor,
+  type ExecutingQuery,
   type ExecutionCountQuery,
+  type ExecutionReservation,
   encodeCursor,
   type Page,
   type Risk,
   ValidationError,
 } from '@agent/core';
-import type { Kysely, Selectable, Updateable } from 'kysely';
-import type { ActionsTable, KnowledgeDatabase } from './schema.js';
+import { type Kysely, type Selectable, sql, type Updateable } from 'kysely';
+import type { ActionsTable, KnowledgeDatabase, SqlDialectName } from './schema.js';
 
 /*
  * The governed actions and the audit log on Kysely, as functions the
@@ -92,16 +94,9 @@ export async function updateAction(
   change: ActionChange,
   expected: ActionStatus | null,
 ): Promise<ActionRecord | null> {
-  const set: Updateable<ActionsTable> = { status: change.status, updated_at: change.updatedAt };
-  if (change.decision !== undefined) set.decision = change.decision;
-  if (change.reasons !== undefined) set.reasons_json = JSON.stringify(change.reasons);
-  if (change.output !== undefined) set.output = change.output;
-  if (change.error !== undefined) set.error = change.error;
-  if (change.decidedBy !== undefined) set.decided_by = change.decidedBy;
-  if (change.executedAt !== undefined) set.executed_at = change.executedAt;
   const row = await db
     .updateTable('actions')
-    .set(set)
+    .set(changeSet(change))
     .where('action_id', '=', actionId)
     .$if(expected !== null, (q) => q.where('status', '=', expected as string))
     .returningAll()
@@ -119,6 +114,111 @@ export async function countExecutions(db: Db, query: ExecutionCountQuery): Promi
     .where('executed_at', '>=', query.since)
     .executeTakeFirst();
   return Number(row?.n ?? 0);
+}
+
+/**
+ * Takes an execution slot in one atomic step. The statement itself is
+ * conditional (an INSERT ... SELECT, or an UPDATE, that writes only while
+ * fewer than `limit` actions of the tenant and target hold a slot in the
+ * window). On SQLite one statement is atomic: one writer at a time, and the
+ * count is read inside the write. On PostgreSQL, READ COMMITTED would let two
+ * transactions each count the other's uncommitted slot out, so the statement
+ * runs in a transaction that first takes an advisory lock on the tenant and
+ * target: concurrent reservations for one target, from any replica, queue on
+ * it, and each counts after the previous one committed.
+ */
+export async function reserveExecution(
+  db: Db,
+  dialect: SqlDialectName,
+  reservation: ExecutionReservation,
+): Promise<boolean> {
+  if (dialect === 'sqlite' || reservation.limit === null) {
+    return reserveStatement(db, reservation);
+  }
+  return db.transaction().execute(async (trx) => {
+    const key = `${reservation.tenant}\n${reservation.target}`;
+    await sql`select pg_advisory_xact_lock(hashtext(${BLAST_RADIUS_LOCK_SPACE}), hashtext(${key}))`.execute(
+      trx,
+    );
+    return reserveStatement(trx, reservation);
+  });
+}
+
+/** The advisory-lock namespace of blast-radius slots (two-key locks, apart from migrations). */
+const BLAST_RADIUS_LOCK_SPACE = 'devops-agent.blast-radius';
+
+async function reserveStatement(db: Db, r: ExecutionReservation): Promise<boolean> {
+  const limit = r.limit ?? 0;
+  const held = db
+    .selectFrom('actions as held')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('held.tenant', '=', r.tenant)
+    .where('held.target', '=', r.target)
+    .where('held.executed_at', 'is not', null)
+    .where('held.executed_at', '>=', r.since);
+  if (typeof r.action === 'string') {
+    const result = await db
+      .updateTable('actions')
+      .set({ executed_at: r.at, executor: r.executor })
+      .where('action_id', '=', r.action)
+      .where('executed_at', 'is', null)
+      .$if(r.limit !== null, (q) => q.where((eb) => eb(held, '<', limit)))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+  const row = { ...toActionRow({ ...r.action, executedAt: r.at }), executor: r.executor };
+  const columns = Object.keys(row) as Array<keyof typeof row>;
+  const result = await db
+    .insertInto('actions')
+    .columns(columns)
+    .expression(
+      db
+        .selectNoFrom((eb) => columns.map((column) => eb.val(row[column]).as(column)))
+        .$if(r.limit !== null, (q) => q.where((eb) => eb(held, '<', limit))),
+    )
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+}
+
+export async function listExecuting(
+  db: Db,
+  query: ExecutingQuery,
+): Promise<Array<{ action: ActionRecord; executor: string }>> {
+  const rows = await db
+    .selectFrom('actions')
+    .selectAll()
+    .where('executor', 'is not', null)
+    .$if(query.executor !== undefined || query.updatedBefore !== undefined, (q) =>
+      q.where((eb) =>
+        eb.or([
+          ...(query.executor !== undefined ? [eb('executor', '=', query.executor)] : []),
+          ...(query.updatedBefore !== undefined
+            ? [eb('updated_at', '<=', query.updatedBefore)]
+            : []),
+        ]),
+      ),
+    )
+    .orderBy('updated_at')
+    .orderBy('action_id')
+    .limit(checkedLimit(query.limit))
+    .execute();
+  return rows.map((row) => ({ action: fromActionRow(row), executor: row.executor as string }));
+}
+
+export async function endExecutionClaim(
+  db: Db,
+  actionId: string,
+  executor: string,
+  change: ActionChange,
+): Promise<ActionRecord | null> {
+  const row = await db
+    .updateTable('actions')
+    .set(changeSet(change))
+    .where('action_id', '=', actionId)
+    .where('executor', '=', executor)
+    .returningAll()
+    .executeTakeFirst();
+  return row === undefined ? null : fromActionRow(row);
 }
 
 export async function listAudit(db: Db, query: AuditQuery): Promise<Page<AuditEntry>> {
@@ -155,6 +255,18 @@ export async function listAudit(db: Db, query: AuditQuery): Promise<Page<AuditEn
   };
 }
 
+function changeSet(change: ActionChange): Updateable<ActionsTable> {
+  const set: Updateable<ActionsTable> = { status: change.status, updated_at: change.updatedAt };
+  if (change.decision !== undefined) set.decision = change.decision;
+  if (change.reasons !== undefined) set.reasons_json = JSON.stringify(change.reasons);
+  if (change.output !== undefined) set.output = change.output;
+  if (change.error !== undefined) set.error = change.error;
+  if (change.decidedBy !== undefined) set.decided_by = change.decidedBy;
+  if (change.executedAt !== undefined) set.executed_at = change.executedAt;
+  if (change.executor !== undefined) set.executor = change.executor;
+  return set;
+}
+
 function checkedLimit(limit: number): number {
   // SQLite reads LIMIT -1 as "no limit"; refuse anything but a count.
   if (!Number.isSafeInteger(limit) || limit < 0) {
@@ -163,7 +275,7 @@ function checkedLimit(limit: number): number {
   return limit;
 }
 
-function toActionRow(a: ActionRecord): Selectable<ActionsTable> {
+function toActionRow(a: ActionRecord): Omit<Selectable<ActionsTable>, 'executor'> {
   return {
     action_id: a.actionId,
     incident_id: a.incidentId,

@@ -9,7 +9,9 @@ import {
   type CachedLlmAnswer,
   type Category,
   decodeCursor,
+  type ExecutingQuery,
   type ExecutionCountQuery,
+  type ExecutionReservation,
   encodeCursor,
   type FeedbackRecord,
   type IncidentOccurrence,
@@ -377,6 +379,26 @@ export class SqlKnowledgeStore implements KnowledgeStore {
 
   countExecutions(query: ExecutionCountQuery): Promise<number> {
     return this.#run('countExecutions', (db) => actionStore.countExecutions(db, query));
+  }
+
+  reserveExecution(reservation: ExecutionReservation): Promise<boolean> {
+    return this.#run('reserveExecution', (db) =>
+      actionStore.reserveExecution(db, this.dialect, reservation),
+    );
+  }
+
+  listExecuting(query: ExecutingQuery): Promise<Array<{ action: ActionRecord; executor: string }>> {
+    return this.#run('listExecuting', (db) => actionStore.listExecuting(db, query));
+  }
+
+  endExecutionClaim(
+    actionId: string,
+    executor: string,
+    change: ActionChange,
+  ): Promise<ActionRecord | null> {
+    return this.#run('endExecutionClaim', (db) =>
+      actionStore.endExecutionClaim(db, actionId, executor, change),
+    );
   }
 
   listAudit(query: AuditQuery): Promise<Page<AuditEntry>> {

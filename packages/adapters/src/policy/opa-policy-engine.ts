@@ -18,6 +18,13 @@ export interface OpaPolicyEngineOptions {
   timeoutMs: number;
   /** The blast-radius window `input.action.recent_executions` is counted over. */
   blastRadiusWindowSec?: number | undefined;
+  /**
+   * The policy file's `blast_radius.max_executions`: besides OPA's decision,
+   * an execution needs one of these slots per target and window, taken
+   * atomically in the store (concurrent requests cannot pass it together).
+   * Unset: OPA's decision alone.
+   */
+  blastRadiusMaxExecutions?: number | undefined;
   decorateHeaders?: DecorateHeaders | undefined;
   fetch?: typeof fetch | undefined;
 }
@@ -45,6 +52,7 @@ const OpaResponseSchema = z.object({ result: z.unknown().optional() });
 export class OpaPolicyEngine implements PolicyEngine {
   readonly name = 'opa';
   readonly blastRadiusWindowSec: number;
+  readonly blastRadiusMaxExecutions: number | undefined;
   readonly #url: URL;
   readonly #timeoutMs: number;
   readonly #http: KyInstance;
@@ -57,6 +65,7 @@ export class OpaPolicyEngine implements PolicyEngine {
     this.#url = new URL(`${options.endpoint.replace(/\/+$/, '')}/v1/data/${path}`);
     this.#timeoutMs = options.timeoutMs;
     this.blastRadiusWindowSec = options.blastRadiusWindowSec ?? 3600;
+    this.blastRadiusMaxExecutions = options.blastRadiusMaxExecutions;
     this.#http = outboundHttp({ decorateHeaders: options.decorateHeaders, fetch: options.fetch });
   }
 

@@ -47,4 +47,10 @@ export interface ActionChange {
   error?: string | null | undefined;
   decidedBy?: string | null | undefined;
   executedAt?: string | null | undefined;
+  /**
+   * Internal, never on the wire: the process holding the action's execution
+   * claim (set when it is claimed to run, null once its outcome is written).
+   * A claim left set by a process that stopped is an interrupted execution.
+   */
+  executor?: string | null | undefined;
 }

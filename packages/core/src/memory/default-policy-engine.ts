@@ -31,6 +31,10 @@ export class DefaultPolicyEngine implements PolicyEngine {
     return this.rules.blast_radius.window_sec;
   }
 
+  get blastRadiusMaxExecutions(): number {
+    return this.rules.blast_radius.max_executions;
+  }
+
   async decide(input: PolicyInput): Promise<PolicyDecision> {
     return evaluatePolicyRules(this.rules, input);
   }

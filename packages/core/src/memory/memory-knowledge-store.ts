@@ -8,7 +8,13 @@ import type {
   SimilarIncident,
   StoredIncident,
 } from '../domain/types.js';
-import type { ActionQuery, AuditQuery, ExecutionCountQuery } from '../ports/action-store.js';
+import type {
+  ActionQuery,
+  AuditQuery,
+  ExecutingQuery,
+  ExecutionCountQuery,
+  ExecutionReservation,
+} from '../ports/action-store.js';
 import type {
   AuditEntry,
   CachedLlmAnswer,
@@ -35,6 +41,8 @@ export class MemoryKnowledgeStore implements KnowledgeStore {
   readonly #patterns: LearnedPattern[] = [];
   readonly #audit: AuditEntry[] = [];
   readonly #actions = new Map<string, ActionRecord>();
+  /** Who holds each action's execution claim (the internal marker, never on the record). */
+  readonly #executors = new Map<string, string>();
   #minerState: MinerState | null = null;
   readonly #llmAnswers = new Map<string, CachedLlmAnswer>();
 
@@ -311,10 +319,75 @@ export class MemoryKnowledgeStore implements KnowledgeStore {
       if (change.error === null) delete action.error;
       else action.error = change.error;
     }
+    if (change.executor !== undefined) {
+      if (change.executor === null) this.#executors.delete(actionId);
+      else this.#executors.set(actionId, change.executor);
+    }
     return structuredClone(action);
   }
 
+  async reserveExecution(reservation: ExecutionReservation): Promise<boolean> {
+    // Synchronous from the count to the write: one event-loop turn is atomic here.
+    const { action } = reservation;
+    const stored = typeof action === 'string' ? this.#liveAction(action) : undefined;
+    if (typeof action === 'string' && (!stored || stored.executedAt !== null)) return false;
+    if (reservation.limit !== null && this.#countSync(reservation) >= reservation.limit) {
+      return false;
+    }
+    if (typeof action === 'string') {
+      stored!.executedAt = reservation.at;
+    } else {
+      if (this.#actions.has(action.actionId)) return false;
+      this.#actions.set(action.actionId, {
+        ...structuredClone(action),
+        executedAt: reservation.at,
+      });
+    }
+    const actionId = typeof action === 'string' ? action : action.actionId;
+    this.#executors.set(actionId, reservation.executor);
+    return true;
+  }
+
+  async listExecuting(
+    query: ExecutingQuery,
+  ): Promise<Array<{ action: ActionRecord; executor: string }>> {
+    const any = query.executor === undefined && query.updatedBefore === undefined;
+    const found: Array<{ action: ActionRecord; executor: string }> = [];
+    for (const [actionId, executor] of this.#executors) {
+      const action = this.#liveAction(actionId);
+      if (!action) continue;
+      if (
+        any ||
+        executor === query.executor ||
+        (query.updatedBefore !== undefined && action.updatedAt <= query.updatedBefore)
+      ) {
+        found.push({ action: structuredClone(action), executor });
+      }
+    }
+    found.sort((a, b) =>
+      a.action.updatedAt < b.action.updatedAt
+        ? -1
+        : a.action.updatedAt > b.action.updatedAt
+          ? 1
+          : 0,
+    );
+    return found.slice(0, query.limit);
+  }
+
+  async endExecutionClaim(
+    actionId: string,
+    executor: string,
+    change: ActionChange,
+  ): Promise<ActionRecord | null> {
+    if (this.#executors.get(actionId) !== executor) return null;
+    return this.updateAction(actionId, change, null);
+  }
+
   async countExecutions(query: ExecutionCountQuery): Promise<number> {
+    return this.#countSync(query);
+  }
+
+  #countSync(query: ExecutionCountQuery): number {
     let n = 0;
     for (const a of this.#actions.values()) {
       if (

@@ -2,6 +2,9 @@ import type { Actuator, ActuatorResult } from '../ports/actuator.js';
 import type { AuditEntry } from '../ports/knowledge-store.js';
 import type { SecretStore } from '../ports/secret-store.js';
 
+/** What an action shows while it runs, until its outcome is written (a crash leaves it so). */
+export const EXECUTING = 'execution started and recorded no result';
+
 /** Longest output or error text kept on an action and in the audit log. */
 const MAX_TEXT = 4000;
 

@@ -1,6 +1,7 @@
 import type { ActionChange, ActionRecord } from '../domain/actions.js';
 import { ActionNotPendingError, NotFoundError } from '../domain/errors.js';
 import type { Decision, Principal } from '../domain/types.js';
+import { blastRadiusReached } from '../policy/policy-rules.js';
 import type { ActionStore } from '../ports/action-store.js';
 import type { Actuator } from '../ports/actuator.js';
 import type { Clock } from '../ports/clock.js';
@@ -21,6 +22,8 @@ export interface ApprovalDeps {
   actuators: ReadonlyMap<string, Actuator>;
   secrets?: SecretStore | undefined;
   clock: Clock;
+  /** Names this process in the execution claims it takes (see `recoverInterruptedExecutions`). */
+  executor: string;
   executionEnabled: boolean;
   /** Asked at approval time: the licence may have changed since the action was planned. */
   autoRemediationAllowed(): Promise<boolean>;
@@ -31,6 +34,12 @@ export interface ApprovalDeps {
 /** What a claimed action shows until its execution records a result (a crash leaves it so). */
 const IN_PROGRESS = 'approved; execution started and recorded no result';
 const EXPIRED = 'approval expired';
+/** The outcome of an execution whose process stopped after it started. */
+export const INTERRUPTED =
+  'interrupted: the server stopped during execution; the outcome is unknown, check the target before retrying';
+/** A claimed action whose process stopped before it ran. */
+export const INTERRUPTED_BEFORE_RUNNING =
+  'interrupted: the server stopped before execution started; nothing ran';
 
 /**
  * Approves a pending action and runs it, exactly once however many approvals
@@ -50,7 +59,13 @@ export async function approveAction(
   const by = approver.keyId ?? approver.role;
   const claimed = await deps.store.updateAction(
     actionId,
-    { status: 'failed', error: IN_PROGRESS, decidedBy: by, updatedAt: now.toISOString() },
+    {
+      status: 'failed',
+      error: IN_PROGRESS,
+      decidedBy: by,
+      updatedAt: now.toISOString(),
+      executor: deps.executor,
+    },
     'pending_approval',
   );
   if (!claimed) throw notPending(actionId, 'it was decided by another request');
@@ -72,6 +87,7 @@ export async function approveAction(
       reasons: [...pending.reasons, ...reasons],
       error: null,
       updatedAt: at,
+      executor: null,
     });
     await deps.store.appendAudit({
       ...audit,
@@ -93,12 +109,13 @@ export async function approveAction(
   if (!actuator || unavailable) return skip([unavailable ?? 'not configured'], 'denied');
 
   const window = deps.policyEngine.blastRadiusWindowSec ?? DEFAULT_BLAST_RADIUS_WINDOW_SEC;
+  const since = new Date(now.getTime() - window * 1000).toISOString();
   let recentExecutions: number;
   try {
     recentExecutions = await deps.store.countExecutions({
       tenant: claimed.tenant,
       target: claimed.target,
-      since: new Date(now.getTime() - window * 1000).toISOString(),
+      since,
     });
   } catch {
     return skip(['blast radius unknown: the store did not answer'], 'denied');
@@ -137,12 +154,33 @@ export async function approveAction(
   // The approval is what `approval_required` asked for; a denial still stops it.
   if (verdict.decision === 'denied') return skip(verdict.reasons, 'denied');
 
+  // Policy saw the count of a moment ago, as concurrent approvals and auto
+  // requests did: the slot taken here, atomically in the store, holds the limit.
+  const max = deps.policyEngine.blastRadiusMaxExecutions ?? null;
   const startedAt = deps.clock.now().toISOString();
-  await deps.store.updateAction(
-    actionId,
-    { status: 'failed', executedAt: startedAt, updatedAt: startedAt },
-    null,
-  );
+  let reserved: boolean;
+  try {
+    reserved = await deps.store.reserveExecution({
+      action: actionId,
+      tenant: claimed.tenant,
+      target: claimed.target,
+      since,
+      limit: max,
+      at: startedAt,
+      executor: deps.executor,
+    });
+  } catch {
+    return skip(['blast radius unknown: the store did not answer'], 'denied');
+  }
+  if (!reserved) {
+    const executions = await deps.store
+      .countExecutions({ tenant: claimed.tenant, target: claimed.target, since })
+      .catch(() => max ?? 0);
+    return skip(
+      [blastRadiusReached(executions, claimed.target, window, max ?? executions)],
+      'denied',
+    );
+  }
   const result = await runActuator(actuator, claimed, deps.secrets);
   const at = deps.clock.now().toISOString();
   const done = await finish(deps, actionId, {
@@ -150,6 +188,7 @@ export async function approveAction(
     output: result.output ?? null,
     error: result.ok ? null : (result.error ?? 'unknown error'),
     updatedAt: at,
+    executor: null,
   });
   await deps.store.appendAudit(executionAudit({ ...audit, at }, result));
   return done;
@@ -209,6 +248,53 @@ export async function expireApprovals(deps: ApprovalDeps, tenant: string | null)
       }
     }
     if (page.nextCursor === null || !progressed) return expired;
+  }
+}
+
+/**
+ * Ends the execution claims whose process stopped before writing an outcome:
+ * each such action becomes `failed` with why (it may or may not have run when
+ * it holds an execution slot, which it keeps: it counts towards the blast
+ * radius; it never ran when it holds none), audited as `action.interrupted`.
+ * Each is a compare-and-set on the claim, so an outcome written meanwhile
+ * stays. `executor`: that process's claims, whatever their age (it is
+ * starting, so none of them is running); `updatedBefore`: anyone's claim not
+ * updated since then. Returns how many were ended.
+ */
+export async function recoverInterruptedExecutions(
+  deps: ApprovalDeps,
+  query: { executor?: string | undefined; updatedBefore: string },
+): Promise<number> {
+  let recovered = 0;
+  for (;;) {
+    const claims = await deps.store.listExecuting({ ...query, limit: 100 });
+    let progressed = false;
+    for (const { action, executor } of claims) {
+      const at = deps.clock.now().toISOString();
+      const error = action.executedAt === null ? INTERRUPTED_BEFORE_RUNNING : INTERRUPTED;
+      const ended = await deps.store.endExecutionClaim(action.actionId, executor, {
+        status: 'failed',
+        error,
+        output: null,
+        updatedAt: at,
+        executor: null,
+      });
+      if (!ended) continue;
+      recovered++;
+      progressed = true;
+      await deps.store.appendAudit({
+        at,
+        actor: 'system',
+        tenant: action.tenant,
+        event: 'action.interrupted',
+        subject: action.actionId,
+        decision: action.decision,
+        reasons: [`claimed by ${executor}`],
+        result: `failed: ${error}`,
+      });
+      deps.onActionFinished?.(ended);
+    }
+    if (claims.length < 100 || !progressed) return recovered;
   }
 }
 

@@ -1,11 +1,12 @@
-import type { ActionRecord } from '../domain/actions.js';
+import type { ActionChange, ActionRecord } from '../domain/actions.js';
 import type { Category } from '../domain/categories.js';
 import type { Decision, IncidentContext, Mode, PlannedAction, Principal } from '../domain/types.js';
+import { blastRadiusReached } from '../policy/policy-rules.js';
 import type { Actuator } from '../ports/actuator.js';
 import type { AuditEntry } from '../ports/knowledge-store.js';
 import type { PolicyDecision, PolicyEngine, PolicyInput } from '../ports/policy-engine.js';
 import type { SecretStore } from '../ports/secret-store.js';
-import { executionAudit, runActuator } from './act.js';
+import { EXECUTING, executionAudit, runActuator } from './act.js';
 import type { PlannedStep } from './plan.js';
 
 /** Blast-radius window when the policy engine names none. */
@@ -39,12 +40,24 @@ export interface GovernDeps {
   secrets?: SecretStore | undefined;
   /** Executions of the target in the principal's tenant since the instant (the blast radius). */
   countExecutions(target: string, since: string): Promise<number>;
+  /**
+   * Stores the action as executing together with an execution slot of its
+   * target, atomically against the blast radius (`limit` slots since
+   * `since`; null: no limit). False when no slot was free: nothing stored.
+   */
+  reserveExecution(action: ActionRecord, since: string, limit: number | null): Promise<boolean>;
+  /** Writes the outcome of a reserved execution (stamped with the time it is written). */
+  finishExecution(actionId: string, change: Omit<ActionChange, 'updatedAt'>): Promise<void>;
   onPolicyDecision?: ((engine: string, decision: Decision) => void) | undefined;
 }
 
 export interface Governed {
   actions: PlannedAction[];
-  /** The actions as the store keeps them (approvals queue, blast-radius history). */
+  /**
+   * The actions still to store, as the store keeps them (approvals queue,
+   * blast-radius history). Executed actions are not among them: each was
+   * stored with its execution slot before it ran.
+   */
   records: ActionRecord[];
   /** Every policy decision, skip and execution, in order. */
   audit: AuditEntry[];
@@ -138,6 +151,7 @@ export async function governActions(input: GovernInput, deps: GovernDeps): Promi
   );
 
   const governed: Governed = { actions: [], records: [], audit: [] };
+  const maxExecutions = deps.policyEngine.blastRadiusMaxExecutions ?? null;
   for (const [i, step] of input.steps.entries()) {
     const { blocked, verdict } = verdicts[i]!;
     const action: PlannedAction = {
@@ -152,55 +166,7 @@ export async function governActions(input: GovernInput, deps: GovernDeps): Promi
       status: input.mode === 'safe' ? 'dry_run' : 'skipped',
     };
     const audit = { at, actor, tenant, subject: action.actionId };
-    let expiresAt: string | null = null;
-    let executedAt: string | null = null;
-    if (blocked || !verdict) {
-      action.reasons.push(blocked ?? POLICY_UNAVAILABLE);
-      governed.audit.push({
-        ...audit,
-        event: 'action.blocked',
-        decision: 'denied',
-        reasons: [...action.reasons],
-        result: action.status,
-      });
-    } else {
-      action.decision = verdict.decision;
-      action.reasons.push(...verdict.reasons);
-      if (input.mode === 'auto') {
-        if (!input.autoRemediationAllowed) action.reasons.push(NOT_LICENSED);
-        else if (!input.executionEnabled) action.reasons.push(EXECUTION_DISABLED);
-        else if (verdict.decision === 'approval_required') {
-          action.status = 'pending_approval';
-          expiresAt = new Date(input.now.getTime() + input.approvalTtlSec * 1000).toISOString();
-        } else if (verdict.decision === 'allowed') {
-          executedAt = at;
-          const actuator = deps.actuators.get(step.plugin)!;
-          const result = await runActuator(actuator, action, deps.secrets);
-          action.status = result.ok ? 'executed' : 'failed';
-          if (result.output !== undefined) action.output = result.output;
-          if (result.error !== undefined) action.error = result.error;
-        }
-      }
-      governed.audit.push({
-        ...audit,
-        event: 'policy.decision',
-        decision: verdict.decision,
-        reasons: [...action.reasons],
-        result:
-          action.status === 'executed' || action.status === 'failed' ? 'executing' : action.status,
-      });
-      if (executedAt !== null) {
-        governed.audit.push(
-          executionAudit(audit, {
-            ok: action.status === 'executed',
-            output: action.output,
-            error: action.error,
-          }),
-        );
-      }
-    }
-    governed.actions.push(action);
-    governed.records.push({
+    const record = (expiresAt: string | null, executedAt: string | null): ActionRecord => ({
       ...structuredClone(action),
       incidentId: input.incidentId,
       tenant,
@@ -219,6 +185,104 @@ export async function governActions(input: GovernInput, deps: GovernDeps): Promi
         requestedBy: input.principal,
       },
     });
+    if (blocked || !verdict) {
+      action.reasons.push(blocked ?? POLICY_UNAVAILABLE);
+      governed.audit.push({
+        ...audit,
+        event: 'action.blocked',
+        decision: 'denied',
+        reasons: [...action.reasons],
+        result: action.status,
+      });
+      governed.actions.push(action);
+      governed.records.push(record(null, null));
+      continue;
+    }
+    action.decision = verdict.decision;
+    action.reasons.push(...verdict.reasons);
+    let expiresAt: string | null = null;
+    const execute =
+      input.mode === 'auto' &&
+      input.autoRemediationAllowed &&
+      input.executionEnabled &&
+      verdict.decision === 'allowed';
+    if (input.mode === 'auto') {
+      if (!input.autoRemediationAllowed) action.reasons.push(NOT_LICENSED);
+      else if (!input.executionEnabled) action.reasons.push(EXECUTION_DISABLED);
+      else if (verdict.decision === 'approval_required') {
+        action.status = 'pending_approval';
+        expiresAt = new Date(input.now.getTime() + input.approvalTtlSec * 1000).toISOString();
+      }
+    }
+    governed.audit.push({
+      ...audit,
+      event: 'policy.decision',
+      decision: verdict.decision,
+      reasons: [...action.reasons],
+      result: execute ? 'executing' : action.status,
+    });
+    if (!execute) {
+      governed.actions.push(action);
+      governed.records.push(record(expiresAt, null));
+      continue;
+    }
+
+    // Policy counted the executions a moment ago, as other requests may have
+    // too: the slot taken here, atomically in the store, is what holds the
+    // limit. The action is stored with it, marked as executing, so a crash
+    // before its outcome is written leaves a claim for recovery to find.
+    const claimed = record(null, at);
+    claimed.status = 'failed';
+    claimed.error = EXECUTING;
+    let reserved: boolean;
+    let unknown = false;
+    try {
+      reserved = await deps.reserveExecution(claimed, since, maxExecutions);
+    } catch {
+      reserved = false;
+      unknown = true;
+    }
+    if (!reserved) {
+      const executions = unknown
+        ? null
+        : await deps.countExecutions(step.target, since).catch(() => null);
+      action.decision = 'denied';
+      action.status = 'skipped';
+      action.reasons = [
+        executions === null
+          ? 'blast radius unknown: the store did not answer'
+          : blastRadiusReached(executions, step.target, window, maxExecutions ?? executions),
+      ];
+      governed.audit.push({
+        ...audit,
+        event: 'action.skipped',
+        decision: 'denied',
+        reasons: [...action.reasons],
+        result: 'skipped',
+      });
+      governed.actions.push(action);
+      governed.records.push(record(null, null));
+      continue;
+    }
+    const actuator = deps.actuators.get(step.plugin)!;
+    const result = await runActuator(actuator, action, deps.secrets);
+    action.status = result.ok ? 'executed' : 'failed';
+    if (result.output !== undefined) action.output = result.output;
+    if (result.error !== undefined) action.error = result.error;
+    await deps.finishExecution(action.actionId, {
+      status: action.status,
+      output: action.output ?? null,
+      error: action.error ?? null,
+      executor: null,
+    });
+    governed.audit.push(
+      executionAudit(audit, {
+        ok: action.status === 'executed',
+        output: action.output,
+        error: action.error,
+      }),
+    );
+    governed.actions.push(action);
   }
   return governed;
 }

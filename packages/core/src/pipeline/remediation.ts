@@ -19,7 +19,13 @@ import type { AuditEntry, VoteTally } from '../ports/knowledge-store.js';
 import type { PolicyEngine } from '../ports/policy-engine.js';
 import type { SecretStore } from '../ports/secret-store.js';
 import type { Entities } from '../signals/extract-entities.js';
-import { type ApprovalDeps, approveAction, expireApprovals, rejectAction } from './approvals.js';
+import {
+  type ApprovalDeps,
+  approveAction,
+  expireApprovals,
+  recoverInterruptedExecutions,
+  rejectAction,
+} from './approvals.js';
 import { governActions } from './govern.js';
 import { planActions } from './plan.js';
 
@@ -43,6 +49,18 @@ export interface RemediationOptions {
   onPolicyDecision?: ((engine: string, decision: Decision) => void) | undefined;
   /** An action changed after its request answered (approved, rejected, expired). */
   onActionUpdated?: ((action: ActionRecord) => void) | undefined;
+  /**
+   * Names this process in the execution claims it holds (default `agent`).
+   * Give each process sharing a store its own, stable across its restarts:
+   * on start-up its claims left from before are interrupted executions.
+   */
+  executorId?: string | undefined;
+  /**
+   * A claim of any process not updated for this long is an interrupted
+   * execution too (its process is gone): longer than any execution may take.
+   * Default 15 minutes.
+   */
+  interruptedAfterSec?: number | undefined;
 }
 
 export interface RemediateInput {
@@ -79,6 +97,15 @@ export interface Remediation {
   ): Promise<Page<AuditEntry>>;
   /** The incident with its actions as they stand now (approved, rejected, expired since). */
   withCurrentActions(incident: StoredIncident): Promise<StoredIncident>;
+  /** Closes every pending approval past its expiry (each audited); how many expired. */
+  expireApprovals(): Promise<number>;
+  /**
+   * Marks `failed` every execution whose outcome was never written because
+   * its process stopped (each audited): this process's own claims left from
+   * before a restart (`startup`), and anyone's claim older than
+   * `interruptedAfterSec`. Returns how many.
+   */
+  recoverInterruptedExecutions(options: { startup: boolean }): Promise<number>;
 }
 
 export function createRemediation(options: RemediationOptions): Remediation {
@@ -86,7 +113,10 @@ export function createRemediation(options: RemediationOptions): Remediation {
   const approvalTtlSec = options.approvalTtlSec ?? 86_400;
   const allowed = options.autoRemediationAllowed ?? (async () => true);
   const roots = options.allowedPathRoots ?? DEFAULT_ALLOWED_PATH_ROOTS;
+  const executor = options.executorId ?? 'agent';
+  const interruptedAfterSec = options.interruptedAfterSec ?? DEFAULT_INTERRUPTED_AFTER_SEC;
   const approvalDeps: ApprovalDeps = {
+    executor,
     store,
     policyEngine: options.policyEngine,
     actuators: options.actuators,
@@ -137,6 +167,23 @@ export function createRemediation(options: RemediationOptions): Remediation {
             secrets: options.secrets,
             countExecutions: (target, since) =>
               store.countExecutions({ tenant: input.principal.tenant, target, since }),
+            reserveExecution: (action, since, limit) =>
+              store.reserveExecution({
+                action,
+                tenant: action.tenant,
+                target: action.target,
+                since,
+                limit,
+                at: action.executedAt ?? clock.now().toISOString(),
+                executor,
+              }),
+            finishExecution: async (actionId, change) => {
+              await store.updateAction(
+                actionId,
+                { ...change, updatedAt: clock.now().toISOString() },
+                null,
+              );
+            },
             onPolicyDecision: options.onPolicyDecision,
           },
         ),
@@ -159,6 +206,14 @@ export function createRemediation(options: RemediationOptions): Remediation {
     reject: (actionId, principal, reason) =>
       rejectAction(actionId, principal, reason, approvalDeps),
     listAudit: (query, principal) => store.listAudit({ ...query, tenant: scopeOf(principal) }),
+
+    expireApprovals: () => expireApprovals(approvalDeps, null),
+
+    recoverInterruptedExecutions: ({ startup }) =>
+      recoverInterruptedExecutions(approvalDeps, {
+        executor: startup ? executor : undefined,
+        updatedBefore: new Date(clock.now().getTime() - interruptedAfterSec * 1000).toISOString(),
+      }),
 
     async withCurrentActions(incident) {
       const planned = incident.result.actions;
@@ -188,6 +243,9 @@ export function createRemediation(options: RemediationOptions): Remediation {
     },
   };
 }
+
+/** How long a claim may go without an update before it counts as interrupted. */
+export const DEFAULT_INTERRUPTED_AFTER_SEC = 15 * 60;
 
 function scopeOf(principal: Principal): string | null {
   return principal.role === 'admin' ? null : principal.tenant;

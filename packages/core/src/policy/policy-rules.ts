@@ -72,9 +72,7 @@ export function evaluatePolicyRules(rules: PolicyRules, input: PolicyInput): Pol
   if (action.recentExecutions >= max) {
     return {
       decision: 'denied',
-      reasons: [
-        `blast radius reached: ${action.recentExecutions} execution${action.recentExecutions === 1 ? '' : 's'} on ${action.target} in the last ${window} s (limit ${max})`,
-      ],
+      reasons: [blastRadiusReached(action.recentExecutions, action.target, window, max)],
     };
   }
   const reasons: string[] = [];
@@ -90,4 +88,14 @@ export function evaluatePolicyRules(rules: PolicyRules, input: PolicyInput): Pol
   }
   if (reasons.length > 0) return { decision: 'approval_required', reasons };
   return { decision: 'allowed', reasons: [`${action.risk}-risk action on a confident diagnosis`] };
+}
+
+/** The reason an action is denied once its target's blast radius is used up. */
+export function blastRadiusReached(
+  executions: number,
+  target: string,
+  windowSec: number,
+  max: number,
+): string {
+  return `blast radius reached: ${executions} execution${executions === 1 ? '' : 's'} on ${target} in the last ${windowSec} s (limit ${max})`;
 }

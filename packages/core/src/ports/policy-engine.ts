@@ -36,5 +36,12 @@ export interface PolicyEngine {
   readonly name: string;
   /** The window `recentExecutions` is counted over (default one hour). */
   readonly blastRadiusWindowSec?: number | undefined;
+  /**
+   * At most this many executions per target and window. When the engine
+   * names it, an execution also needs one of these slots, taken atomically in
+   * the store just before it runs, so concurrent requests and replicas cannot
+   * pass the limit together; without it only the engine's decision counts.
+   */
+  readonly blastRadiusMaxExecutions?: number | undefined;
   decide(input: PolicyInput): Promise<PolicyDecision>;
 }

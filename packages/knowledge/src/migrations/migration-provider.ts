@@ -4,6 +4,7 @@ import { learningAndGovernanceMigration } from './2026-11-26-002-learning-and-go
 import { dedupFeedbackOutcomesMigration } from './2026-11-27-003-dedup-feedback-outcomes.js';
 import { actionApprovalsMigration } from './2026-11-28-005-action-approvals.js';
 import { llmCacheMigration } from './2026-11-28-006-llm-cache.js';
+import { executionClaimsMigration } from './2026-11-28-007-execution-claims.js';
 
 /**
  * Every migration, by name. Kysely runs them in name order, so a new one gets
@@ -17,6 +18,7 @@ export const knowledgeMigrations: Readonly<Record<string, Migration>> = Object.f
   '2026_11_27_003_dedup_feedback_outcomes': dedupFeedbackOutcomesMigration,
   '2026_11_28_005_action_approvals': actionApprovalsMigration,
   '2026_11_28_006_llm_cache': llmCacheMigration,
+  '2026_11_28_007_execution_claims': executionClaimsMigration,
 });
 
 export const inMemoryMigrationProvider: MigrationProvider = Object.freeze({
