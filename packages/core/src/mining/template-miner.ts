@@ -70,6 +70,15 @@ interface Cluster {
   /** Where the group is found by its anchor: slot (length, position) and anchor token. */
   anchorSlot: number;
   anchorToken: string;
+  /**
+   * 64 bits, two halves: one bit per token but <*>, chosen by a hash of the
+   * token and its position. A message the group matches holds each of them
+   * at its position, as its token or its mask, so the message's bits (of every
+   * token and mask) cover the group's: a group whose bits are not covered is
+   * passed over without reading its tokens.
+   */
+  sigLow: number;
+  sigHigh: number;
   /** Ids of groups merged into this one. */
   aliases: string[];
   /** The rendered template, until the tokens change. */
@@ -316,13 +325,27 @@ export class TemplateMiner {
     let best: Cluster | null = null;
     let bestWild = Number.POSITIVE_INFINITY;
     let own = -1;
+    let sigLow = 0;
+    let sigHigh = 0;
+    for (let i = 0; i < n; i++) {
+      const bit = positionBit(s.tokens[i] as string, i);
+      if (bit < 32) sigLow |= 1 << bit;
+      else sigHigh |= 1 << (bit - 32);
+      const mask = s.masks[i] as string;
+      if (mask === WILDCARD) continue;
+      const maskBit = positionBit(mask, i);
+      if (maskBit < 32) sigLow |= 1 << maskBit;
+      else sigHigh |= 1 << (maskBit - 32);
+    }
     for (let p = -1; p < n; p++) {
       const token = p >= 0 ? (s.tokens[p] as string) : '';
       if (p >= 0 && token.includes(WILDCARD)) continue;
       if (p >= 0 && own < 0) own = p;
       const list = this.#anchors.get(anchorSlot(n, p))?.get(token);
       if (!list) continue;
-      for (const c of list) {
+      for (let k = 0; k < list.length; k++) {
+        const c = list[k] as Cluster;
+        if ((c.sigLow & ~sigLow) !== 0 || (c.sigHigh & ~sigHigh) !== 0) continue;
         const wild = matches(c, s);
         if (wild >= 0 && (wild < bestWild || (wild === bestWild && best && c.seq < best.seq))) {
           best = c;
@@ -408,6 +431,8 @@ export class TemplateMiner {
       bucket: '',
       anchorSlot: 0,
       anchorToken: '',
+      sigLow: 0,
+      sigHigh: 0,
       aliases: [],
       text: null,
     };
@@ -419,6 +444,17 @@ export class TemplateMiner {
   }
 
   #index(c: Cluster): void {
+    let sigLow = 0;
+    let sigHigh = 0;
+    for (let i = 0; i < c.tokens.length; i++) {
+      const t = c.tokens[i] as string;
+      if (t === WILDCARD) continue;
+      const bit = positionBit(t, i);
+      if (bit < 32) sigLow |= 1 << bit;
+      else sigHigh |= 1 << (bit - 32);
+    }
+    c.sigLow = sigLow;
+    c.sigHigh = sigHigh;
     const anchor = c.tokens.findIndex((t) => !t.includes(WILDCARD));
     c.anchorToken = anchor >= 0 ? (c.tokens[anchor] as string) : '';
     c.anchorSlot = anchorSlot(c.tokens.length, anchor);
@@ -725,6 +761,14 @@ function hash32(s: string, seed: number): number {
   h ^= h >>> 15;
   h = Math.imul(h, 0x85ebca6b);
   return (h ^ (h >>> 13)) >>> 0;
+}
+
+/** The signature bit (0-63) of a token at a position. */
+function positionBit(t: string, i: number): number {
+  let h = Math.imul(i + 1, 0x9e3779b1);
+  for (let k = 0; k < t.length; k++) h = Math.imul(h ^ t.charCodeAt(k), 0x01000193);
+  h = Math.imul(h ^ (h >>> 15), 0x85ebca6b);
+  return (h ^ (h >>> 13)) >>> 26;
 }
 
 /** Two independent 32-bit hashes per (position, token). */
