@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { createGovernance, createLlmClient } from '@agent/adapters';
 import {
   createKeyring,
@@ -30,6 +31,7 @@ import { createMemoryIncidentEvents, type IncidentEvents } from './events/incide
 import { publishingIncidents } from './events/publish-incidents.js';
 import { createRedisIncidentEvents } from './events/redis-incident-events.js';
 import { createLlmObserver } from './llm-observer.js';
+import { type RemediationSweep, startRemediationSweep } from './remediation-sweep.js';
 import { type Retention, startRetention } from './retention.js';
 import {
   tracedActuator,
@@ -60,6 +62,12 @@ export interface Runtime {
   readonly incidentEvents: IncidentEvents;
   /** Prunes incidents past INCIDENT_RETENTION_DAYS at start-up and hourly. */
   readonly retention: Retention;
+  /**
+   * Expires pending approvals past APPROVAL_TTL_SEC and ends executions
+   * interrupted by a stopped server, at start-up (before the runtime is
+   * returned) and then periodically.
+   */
+  readonly remediationSweep: RemediationSweep;
   /**
    * Tells the runtime the port it listens on. With PORT=0 the advertised
    * WebSocket URL names the bound port (unless WEBSOCKET_URL was set).
@@ -176,6 +184,10 @@ export async function createRuntime(
       maxTemperature: config.llm.maxTemperature,
     },
     dedupWindowSec: config.dedupWindowSec,
+    // Stable across restarts of this server, distinct from other replicas
+    // (and from the legacy API on the same host): at start-up, claims of
+    // this id left from before are executions the stop interrupted.
+    executorId: `${hostname()}/${serviceName}`,
   });
   const agent = publishingIncidents(baseAgent, incidentEvents, logger);
   const retention = startRetention({
@@ -183,6 +195,15 @@ export async function createRuntime(
     retentionDays: config.incidentRetentionDays,
     logger,
   });
+
+  const remediationSweep = startRemediationSweep({
+    agent,
+    approvalTtlSec: config.approvalTtlSec,
+    logger,
+  });
+  // Start-up recovery: nothing this server claimed before it stopped is still
+  // running, so those actions are failed (and audited) before it serves.
+  await remediationSweep.runNow();
 
   let closing: Promise<void> | null = null;
   let shownConfig = publicConfig(config);
@@ -204,6 +225,7 @@ export async function createRuntime(
     backendChecks: governance.checks,
     incidentEvents,
     retention,
+    remediationSweep,
     listeningOn(port) {
       const derived = config.websocketUrl === defaultWebsocketUrl(config.host, config.port);
       if (config.port === 0 && derived) {
@@ -215,7 +237,7 @@ export async function createRuntime(
     },
     close() {
       closing ??= (async () => {
-        await retention.stop();
+        await Promise.all([retention.stop(), remediationSweep.stop()]);
         await Promise.allSettled([rateLimiter.close(), tracing.shutdown(), incidentEvents.close()]);
         // The agent saves the miner's last changes, then closes the store.
         await agent.close();
