@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REDACTED, redactSecrets } from './redact.js';
+import { REDACTED, redactEverywhere, redactSecrets } from './redact.js';
 
 // Fixtures are shaped like real log lines; every secret in them is made up
 // (AWS's documented example keys, dummy PEM bodies).
@@ -169,6 +169,85 @@ describe('redactSecrets', () => {
     expect(out).toContain(REDACTED);
   });
 
+  // redactSecrets runs the rules only around trigger words; it must give what
+  // running them over the whole text gives, line breaks inside a match included.
+  it('redacts random text exactly as the rules over the whole text do', () => {
+    const parts = [
+      ...CASES.map((c) => c.input),
+      'password',
+      'passphrase',
+      'db_pwd',
+      'client_secret',
+      'secretoken',
+      'asiauthorization',
+      'api-key',
+      'Credentials',
+      'token',
+      'Authorization',
+      'proxy-authorization',
+      'Bearer',
+      'basic',
+      'Basic',
+      'AWS4-HMAC-SHA256',
+      'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abcdefghij',
+      'AKIAIOSFODNN7EXAMPLE',
+      'ghp_1234567890abcdefghij',
+      'sk_live_1234567890abcdef',
+      'https://u:p@h',
+      'redis://:pw@h',
+      '?sig=abc',
+      '&SIG=x',
+      '[REDACTED]',
+      'dXNlcjpwYXNzd29yZA==',
+      'hunter2',
+      'value with spaces',
+      'x',
+      '\u0130 ',
+      'K',
+      'PASSWORD',
+      'INFO',
+      '12345',
+      '=',
+      ':',
+      ': ',
+      '"',
+      "'",
+      ' ',
+      '   ',
+      '\t',
+      '\n',
+      '\n\n',
+      ' \n ',
+      ';',
+      ',',
+      '@',
+      '/',
+    ];
+    let state = 5;
+    const next = (n: number) => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return (state >>> 8) % n;
+    };
+    for (let round = 0; round < 3000; round++) {
+      let text = '';
+      const n = 1 + next(40);
+      for (let i = 0; i < n; i++) {
+        text += parts[next(parts.length)];
+        // Long ordinary lines between, so regions start and end in many places.
+        if (next(6) === 0) text += `\n${'plain log text 42 '.repeat(next(8))}\n`;
+      }
+      expect(redactSecrets(text)).toBe(redactEverywhere(text));
+    }
+  });
+
+  it('skips text without a trigger word and keeps the lines around a secret', () => {
+    const plain = 'GET /api/orders 200 12ms\n'.repeat(1000);
+    expect(redactSecrets(plain)).toBe(plain);
+    const log = `${plain}Authorization:\n  Bearer abcdefgh12345678\n${plain}password =\n"x y"\n${plain}`;
+    expect(redactSecrets(log)).toBe(redactEverywhere(log));
+    expect(redactSecrets(log)).not.toContain('abcdefgh12345678');
+  });
+
   // Adversarial inputs: near misses repeated until the text is large. A
   // super-linear pattern would hang here; the suite timeout is the guard.
   it.each([
@@ -190,6 +269,8 @@ describe('redactSecrets', () => {
     ['quoted value never closed', `password="${'x'.repeat(900_000)}`],
     ['authorization without a value', 'Authorization: '.repeat(60_000)],
     ['one long word', 'x'.repeat(1_000_000)],
+    ['trigger words on every line', 'key token pass\n'.repeat(60_000)],
+    ['trigger words without line breaks', 'keytokenpass'.repeat(80_000)],
   ])('stays linear on %s', (_name, input) => {
     const out = redactSecrets(input);
     expect(typeof out).toBe('string');

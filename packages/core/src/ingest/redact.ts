@@ -151,8 +151,80 @@ function redactPrivateKeys(text: string): string {
   return out + text.slice(copied);
 }
 
-export function redactSecrets(text: string): string {
+/**
+ * Text every match of a rule contains, in lower case (matched in the
+ * lower-cased text: a superset of the rules' own spellings): `://` (URLs,
+ * the Slack webhook), the header and scheme words, the token prefixes,
+ * `sig=`, and the secret-name keywords (every name in SECRET_NAME holds pass,
+ * pwd, secret, token, key or credential). Lines without any of it cannot hold
+ * a match, and one scan for it costs a fraction of the rules'.
+ */
+const TRIGGER =
+  /:\/\/|a(?:uthorization|kia|sia|gpa|ida|roa|ipa|npa|nva|bia|cca|iza)|b(?:earer|asic)|eyj|ya29\.|g(?:h[pousr][-_]|ithub_pat|lpat)|x(?:ox|app)|sk[-_]|rk_live|npm[-_]|sig=|p(?:ass|wd)|secret|token|key|credential/g;
+/** TRIGGER for text whose lower case is not as long (a rare non-ASCII letter). */
+const TRIGGER_ANY_CASE = new RegExp(TRIGGER.source, 'gi');
+
+/**
+ * How far past the end of a trigger a match may still reach a line break:
+ * the rules' separators (quotes, `:`/`=`, the scheme word, `\s{0,10}`) after
+ * their keyword, 28 characters at most, plus the rest of a keyword the
+ * trigger starts (passphrase after pass). Values never span a line break.
+ */
+const REACH = 64;
+
+/** Applies every rule to the whole text: what `redactSecrets` computes, more slowly. */
+export function redactEverywhere(text: string): string {
   let out = redactPrivateKeys(text);
   for (const rule of RULES) out = out.replace(rule.pattern, rule.replace);
   return out;
+}
+
+/**
+ * Replaces secrets (see RULES and private key blocks). The rules run only on
+ * the lines around a trigger: from the start of a trigger's line (no match
+ * reaches back past a line break to its trigger) to the end of the line
+ * REACH characters after it, and regions that meet are one. The result is
+ * the same as running every rule over the whole text (the test suite checks
+ * it against `redactEverywhere` on random text).
+ */
+export function redactSecrets(text: string): string {
+  const keyed = redactPrivateKeys(text);
+  // Lower case keeps every index when it keeps the length (no letter expanded).
+  let lower = keyed.toLowerCase();
+  let trigger = TRIGGER;
+  if (lower.length !== keyed.length) {
+    lower = keyed;
+    trigger = TRIGGER_ANY_CASE;
+  }
+  trigger.lastIndex = 0;
+  let m = trigger.exec(lower);
+  if (m === null) return keyed;
+  let out = '';
+  let copied = 0;
+  while (m !== null) {
+    const start = keyed.lastIndexOf('\n', m.index - 1) + 1;
+    let end = lineEnd(keyed, m.index + m[0].length + REACH);
+    // Triggers near the region's end widen it; those further inside cannot.
+    for (;;) {
+      trigger.lastIndex = Math.max(m.index + m[0].length, end - REACH - TRIGGER_LONGEST);
+      m = trigger.exec(lower);
+      if (m === null || m.index >= end) break;
+      end = Math.max(end, lineEnd(keyed, m.index + m[0].length + REACH));
+    }
+    let region = keyed.slice(start, end);
+    for (const rule of RULES) region = region.replace(rule.pattern, rule.replace);
+    out += keyed.slice(copied, start) + region;
+    copied = end;
+  }
+  return out + keyed.slice(copied);
+}
+
+/** Longest text TRIGGER matches. */
+const TRIGGER_LONGEST = 13;
+
+/** Index of the line break ending the line that holds `at` (the text's length when none). */
+function lineEnd(text: string, at: number): number {
+  if (at >= text.length) return text.length;
+  const end = text.indexOf('\n', at);
+  return end === -1 ? text.length : end;
 }
