@@ -54,15 +54,15 @@ async function startReceiver(
   };
 }
 
-/** A Slack incoming webhook at `/services/T000/B000/XXXX`. */
-export function startSlackProtocolDouble(): Promise<ReceiverProtocolDouble> {
+/** A Slack incoming webhook at `/services/T000/B000/XXXX`, answering after `delayMs`. */
+export function startSlackProtocolDouble(delayMs = 0): Promise<ReceiverProtocolDouble> {
   return startReceiver((req) => {
     if (req.path !== '/services/T000/B000/XXXX') return { status: 404, body: 'no_service' };
     const text = (req.json as { text?: unknown } | undefined)?.text;
     return typeof text === 'string'
       ? { status: 200, body: 'ok' }
       : { status: 400, body: 'no_text' };
-  });
+  }, delayMs);
 }
 
 /** A runbook-automation endpoint: accepts every POST after `delayMs`. */
