@@ -473,13 +473,15 @@ export function createAgent(options: AgentOptions = {}): Agent {
           entities,
           summary,
           evidence,
+          resultWith: (actions) => {
+            result.actions = actions;
+            result.durationMs = round(clock.monotonicMs() - started);
+            return result;
+          },
         },
         (name, run) => telemetry.stage(name, run),
       );
       result.durationMs = round(clock.monotonicMs() - started);
-      if (result.actions.length > 0) {
-        await telemetry.stage('record', () => store.updateIncidentResult(newIncidentId, result));
-      }
     }
     minerDirty = true;
     void saveMiner(false);

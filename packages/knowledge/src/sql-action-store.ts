@@ -275,7 +275,7 @@ function checkedLimit(limit: number): number {
   return limit;
 }
 
-function toActionRow(a: ActionRecord): Omit<Selectable<ActionsTable>, 'executor'> {
+export function toActionRow(a: ActionRecord): Omit<Selectable<ActionsTable>, 'executor'> {
   return {
     action_id: a.actionId,
     incident_id: a.incidentId,

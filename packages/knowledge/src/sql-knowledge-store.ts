@@ -14,6 +14,7 @@ import {
   type ExecutionReservation,
   encodeCursor,
   type FeedbackRecord,
+  type GovernedPlan,
   type IncidentOccurrence,
   type IncidentQuery,
   type KnowledgeStore,
@@ -31,7 +32,7 @@ import {
   type VoteTally,
 } from '@agent/core';
 import { type CompiledQuery, type Insertable, type Kysely, type Selectable, sql } from 'kysely';
-import type { IncidentsTable, KnowledgeDatabase, SqlDialectName } from './schema.js';
+import type { AuditLogTable, IncidentsTable, KnowledgeDatabase, SqlDialectName } from './schema.js';
 import * as actionStore from './sql-action-store.js';
 import type { SqliteGroupCommit } from './sqlite-group-commit.js';
 import { toStoreError } from './store-errors.js';
@@ -161,15 +162,29 @@ export class SqlKnowledgeStore implements KnowledgeStore {
     });
   }
 
-  async updateIncidentResult(incidentId: string, result: AnalysisResult): Promise<void> {
-    const resultJson = JSON.stringify(result);
-    await this.#run('updateIncidentResult', (db) =>
-      db
-        .updateTable('incidents')
-        .set({ result_json: resultJson })
-        .where('incident_id', '=', incidentId)
-        .execute(),
-    );
+  async savePlan(plan: GovernedPlan): Promise<void> {
+    const db = this.#db;
+    const queries: CompiledQuery[] = [];
+    if (plan.actions.length > 0) {
+      queries.push(
+        db.insertInto('actions').values(plan.actions.map(actionStore.toActionRow)).compile(),
+      );
+    }
+    if (plan.audit.length > 0) {
+      queries.push(db.insertInto('audit_log').values(plan.audit.map(toAuditRow)).compile());
+    }
+    if (plan.result !== undefined) {
+      queries.push(
+        db
+          .updateTable('incidents')
+          .set({ result_json: JSON.stringify(plan.result) })
+          .where('incident_id', '=', plan.incidentId)
+          .compile(),
+      );
+    }
+    if (queries.length === 0) return;
+    // One write, so a request waits for one commit rather than one per row kind.
+    await this.#run('savePlan', () => this.#transaction(queries));
   }
 
   async getIncident(incidentId: string, tenant: string | null): Promise<StoredIncident | null> {
@@ -674,7 +689,11 @@ function dedupKey(tenant: string, signature: string): string {
 }
 
 function auditInsert(db: Kysely<KnowledgeDatabase>, entry: AuditEntry) {
-  return db.insertInto('audit_log').values({
+  return db.insertInto('audit_log').values(toAuditRow(entry));
+}
+
+function toAuditRow(entry: AuditEntry): Insertable<AuditLogTable> {
+  return {
     at: entry.at,
     actor: entry.actor,
     tenant: entry.tenant,
@@ -683,5 +702,5 @@ function auditInsert(db: Kysely<KnowledgeDatabase>, entry: AuditEntry) {
     decision: entry.decision,
     reasons_json: JSON.stringify(entry.reasons),
     result: entry.result,
-  });
+  };
 }

@@ -11,7 +11,7 @@ import {
   type VoteTally,
 } from '@agent/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { describeActionStoreContract } from './action-store-conformance.js';
+import { describeActionStoreContract, makeAction } from './action-store-conformance.js';
 import {
   createKnowledgeStore,
   type KnowledgeStoreOptions,
@@ -493,14 +493,50 @@ export function describeKnowledgeStoreConformance(target: ConformanceTarget): vo
         expect((await store.getIncident(id as string, 'acme'))?.occurrences).toBe(30);
       });
 
-      it('replaces the result of an incident without touching its occurrences', async () => {
+      it('stores a plan in one write: actions, audit entries and the result, occurrences kept', async () => {
         await store.recordIncident(storm('r', 0), 300);
         await store.recordIncident(storm('r2', 1), 300);
         const incident = storm('r', 0);
-        await store.updateIncidentResult('r', { ...incident.result, summary: 'with actions' });
+        await store.savePlan({
+          incidentId: 'r',
+          actions: [
+            makeAction({ actionId: 'plan-1', incidentId: 'r' }),
+            makeAction({ actionId: 'plan-2', incidentId: 'r', status: 'dry_run' }),
+          ],
+          audit: [audit('action.planned', 'plan-1'), audit('action.planned', 'plan-2')],
+          result: { ...incident.result, summary: 'with actions' },
+        });
         const found = await store.getIncident('r', 'acme');
         expect(found?.result.summary).toBe('with actions');
         expect(found?.occurrences).toBe(2);
+        const actions = await store.listActions({ tenant: 'acme', incidentId: 'r', limit: 10 });
+        expect(actions.items.map((a) => a.actionId).sort()).toEqual(['plan-1', 'plan-2']);
+        expect((await store.getAction('plan-2', 'acme'))?.status).toBe('dry_run');
+        const log = await store.listAudit({ tenant: 'acme', limit: 10 });
+        // Newest first: the plan's entries in reverse order of the plan.
+        expect(log.items.map((e) => e.subject)).toEqual(['plan-2', 'plan-1']);
+      });
+
+      it('stores nothing of a plan when one of its writes fails', async () => {
+        await store.recordIncident(storm('r', 0), 300);
+        await store.saveActions([makeAction({ actionId: 'taken', incidentId: 'r' })]);
+        const incident = storm('r', 0);
+        await expect(
+          store.savePlan({
+            incidentId: 'r',
+            actions: [
+              makeAction({ actionId: 'fresh', incidentId: 'r' }),
+              makeAction({ actionId: 'taken', incidentId: 'r' }),
+            ],
+            audit: [audit('action.planned', 'fresh')],
+            result: { ...incident.result, summary: 'with actions' },
+          }),
+        ).rejects.toThrow();
+        expect(await store.getAction('fresh', 'acme')).toBeNull();
+        expect((await store.listAudit({ tenant: 'acme', limit: 10 })).items).toEqual([]);
+        expect((await store.getIncident('r', 'acme'))?.result.summary).toBe(
+          incident.result.summary,
+        );
       });
     });
 

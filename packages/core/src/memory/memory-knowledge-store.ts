@@ -1,13 +1,7 @@
 import type { ActionChange, ActionRecord } from '../domain/actions.js';
 import type { Category } from '../domain/categories.js';
 import { ValidationError } from '../domain/errors.js';
-import type {
-  AnalysisResult,
-  IncidentFeedback,
-  Page,
-  SimilarIncident,
-  StoredIncident,
-} from '../domain/types.js';
+import type { IncidentFeedback, Page, SimilarIncident, StoredIncident } from '../domain/types.js';
 import type {
   ActionQuery,
   AuditQuery,
@@ -19,6 +13,7 @@ import type {
   AuditEntry,
   CachedLlmAnswer,
   FeedbackRecord,
+  GovernedPlan,
   IncidentOccurrence,
   IncidentQuery,
   KnowledgeStore,
@@ -81,9 +76,14 @@ export class MemoryKnowledgeStore implements KnowledgeStore {
     };
   }
 
-  async updateIncidentResult(incidentId: string, result: AnalysisResult): Promise<void> {
-    const found = this.#incidents.get(incidentId);
-    if (found) found.result = structuredClone(result);
+  async savePlan(plan: GovernedPlan): Promise<void> {
+    // All or nothing, as in SQL: an action id already stored (a primary key there) fails the plan.
+    const taken = plan.actions.find((action) => this.#actions.has(action.actionId));
+    if (taken) throw new ValidationError(`action ${taken.actionId} is already stored`);
+    await this.saveActions(plan.actions);
+    for (const entry of plan.audit) await this.appendAudit(entry);
+    const found = this.#incidents.get(plan.incidentId);
+    if (found && plan.result) found.result = structuredClone(plan.result);
   }
 
   async getIncident(incidentId: string, tenant: string | null): Promise<StoredIncident | null> {

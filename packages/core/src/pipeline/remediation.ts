@@ -2,6 +2,7 @@ import type { ActionRecord } from '../domain/actions.js';
 import type { Category } from '../domain/categories.js';
 import type {
   ActionStatus,
+  AnalysisResult,
   Decision,
   Evidence,
   IncidentContext,
@@ -15,7 +16,7 @@ import { DEFAULT_ALLOWED_PATH_ROOTS } from '../playbooks/plugin-catalog.js';
 import type { ActionStore } from '../ports/action-store.js';
 import type { Actuator } from '../ports/actuator.js';
 import type { Clock } from '../ports/clock.js';
-import type { AuditEntry, VoteTally } from '../ports/knowledge-store.js';
+import type { AuditEntry, GovernedPlan, VoteTally } from '../ports/knowledge-store.js';
 import type { PolicyEngine } from '../ports/policy-engine.js';
 import type { SecretStore } from '../ports/secret-store.js';
 import type { Entities } from '../signals/extract-entities.js';
@@ -33,6 +34,7 @@ export interface RemediationOptions {
   store: ActionStore & {
     appendAudit(entry: AuditEntry): Promise<void>;
     listVotes(category: Category | null): Promise<VoteTally[]>;
+    savePlan(plan: GovernedPlan): Promise<void>;
   };
   policyEngine: PolicyEngine;
   actuators: ReadonlyMap<string, Actuator>;
@@ -74,6 +76,11 @@ export interface RemediateInput {
   entities: Entities;
   summary: string;
   evidence: readonly Evidence[];
+  /**
+   * The incident's result with the governed actions in it, stored with them
+   * in the same write (one write per planned incident, not two).
+   */
+  resultWith?: ((actions: PlannedAction[]) => AnalysisResult) | undefined;
 }
 
 export interface ActionListQuery {
@@ -188,10 +195,14 @@ export function createRemediation(options: RemediationOptions): Remediation {
           },
         ),
       );
-      await stage('record', async () => {
-        await store.saveActions(governed.records);
-        for (const entry of governed.audit) await store.appendAudit(entry);
-      });
+      await stage('record', () =>
+        store.savePlan({
+          incidentId: input.incidentId,
+          actions: governed.records,
+          audit: governed.audit,
+          result: input.resultWith?.(governed.actions),
+        }),
+      );
       return governed.actions;
     },
 

@@ -1,3 +1,4 @@
+import type { ActionRecord } from '../domain/actions.js';
 import type { Category } from '../domain/categories.js';
 import type {
   AnalysisResult,
@@ -47,6 +48,17 @@ export interface VoteTally {
   /** Reported outcomes of the plugin's actions (feedback); absent counts as 0. */
   successes?: number | undefined;
   failures?: number | undefined;
+}
+
+/** What governance decided for a new incident (see `KnowledgeStore.savePlan`). */
+export interface GovernedPlan {
+  incidentId: string;
+  /** The planned actions; their incident is already stored. */
+  actions: readonly ActionRecord[];
+  /** The audit entries of their decisions and executions, in order. */
+  audit: readonly AuditEntry[];
+  /** Replaces the incident's stored result. */
+  result?: AnalysisResult | undefined;
 }
 
 /** What `recordIncident` did with a new incident. */
@@ -134,8 +146,12 @@ export interface KnowledgeStore extends ActionStore {
    * `dedupWindowSec` 0 always stores a new incident.
    */
   recordIncident(incident: StoredIncident, dedupWindowSec: number): Promise<IncidentOccurrence>;
-  /** Replaces the stored result of an incident (its actions, once governed); occurrences are kept. */
-  updateIncidentResult(incidentId: string, result: AnalysisResult): Promise<void>;
+  /**
+   * Stores what governance decided for a new incident, all or nothing, as one
+   * write: its actions, their audit entries and, when given, the incident's
+   * result with the plan in it (occurrences are kept).
+   */
+  savePlan(plan: GovernedPlan): Promise<void>;
   /** `tenant: null` looks across tenants (admin). */
   getIncident(incidentId: string, tenant: string | null): Promise<StoredIncident | null>;
   listIncidents(query: IncidentQuery): Promise<Page<StoredIncident>>;
