@@ -194,13 +194,14 @@ describe('runtime start-up', () => {
       at: updatedAt,
       executor,
     });
-    // This server's own claim from before the restart, a long-gone replica's
-    // claim, and a live replica's claim of a moment ago.
-    await store.reserveExecution(action('mine', `${hostname()}/devops-agent-api`, at));
+    // This server's own claim from before the restart (PORT 5000), a
+    // long-gone replica's claim, and the claim of a moment ago of a live
+    // server on another port of this host.
+    await store.reserveExecution(action('mine', `${hostname()}:5000/devops-agent-api`, at));
     await store.reserveExecution(
       action('gone', 'old-host/devops-agent-api', '2026-01-01T00:00:00.000Z'),
     );
-    await store.reserveExecution(action('live', 'other-host/devops-agent-api', at));
+    await store.reserveExecution(action('live', `${hostname()}:5001/devops-agent-api`, at));
     await store.close();
 
     const config = loadConfig({

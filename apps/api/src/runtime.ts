@@ -185,9 +185,9 @@ export async function createRuntime(
     },
     dedupWindowSec: config.dedupWindowSec,
     // Stable across restarts of this server, distinct from other replicas
-    // (and from the legacy API on the same host): at start-up, claims of
-    // this id left from before are executions the stop interrupted.
-    executorId: `${hostname()}/${serviceName}`,
+    // (other hosts, ports on one host, the legacy API): at start-up, claims
+    // of this id left from before are executions the stop interrupted.
+    executorId: `${hostname()}:${config.port}/${serviceName}`,
   });
   const agent = publishingIncidents(baseAgent, incidentEvents, logger);
   const retention = startRetention({
