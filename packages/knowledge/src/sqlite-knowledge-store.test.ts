@@ -47,6 +47,27 @@ describeSqlStoreLifecycle({
 });
 
 describe('SQLite store specifics', () => {
+  it('answers recall from the recall index alone, never reading result_json pages', async () => {
+    const dbPath = join(await tempDir(), 'agent.db');
+    await (await createKnowledgeStore({ dbPath })).close();
+    const database = new Database(dbPath, { readonly: true });
+    try {
+      // The statement findSimilar sends (columns, filter and order).
+      const plan = database
+        .prepare(
+          `explain query plan select "incident_id", "category", "corrected_category", "received_at",
+             "last_seen_at", "resolved", "resolution" from "incidents"
+           where "tenant" = ? and "signature" = ? order by "received_at" desc limit ?`,
+        )
+        .all('acme', 'sig', 6) as Array<{ detail: string }>;
+      expect(plan.map((row) => row.detail)).toEqual([
+        'SEARCH incidents USING COVERING INDEX incidents_recall_idx (tenant=? AND signature=?)',
+      ]);
+    } finally {
+      database.close();
+    }
+  });
+
   it('opens every connection with WAL, synchronous=NORMAL, busy_timeout and foreign keys', async () => {
     const database = openSqliteDatabase({ dbPath: join(await tempDir(), 'agent.db') });
     try {

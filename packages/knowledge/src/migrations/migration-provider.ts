@@ -5,6 +5,7 @@ import { dedupFeedbackOutcomesMigration } from './2026-11-27-003-dedup-feedback-
 import { actionApprovalsMigration } from './2026-11-28-005-action-approvals.js';
 import { llmCacheMigration } from './2026-11-28-006-llm-cache.js';
 import { executionClaimsMigration } from './2026-11-28-007-execution-claims.js';
+import { recallIndexMigration } from './2026-11-28-008-recall-index.js';
 
 /**
  * Every migration, by name. Kysely runs them in name order, so a new one gets
@@ -19,6 +20,7 @@ export const knowledgeMigrations: Readonly<Record<string, Migration>> = Object.f
   '2026_11_28_005_action_approvals': actionApprovalsMigration,
   '2026_11_28_006_llm_cache': llmCacheMigration,
   '2026_11_28_007_execution_claims': executionClaimsMigration,
+  '2026_11_28_008_recall_index': recallIndexMigration,
 });
 
 export const inMemoryMigrationProvider: MigrationProvider = Object.freeze({
