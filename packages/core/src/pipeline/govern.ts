@@ -166,8 +166,12 @@ export async function governActions(input: GovernInput, deps: GovernDeps): Promi
       status: input.mode === 'safe' ? 'dry_run' : 'skipped',
     };
     const audit = { at, actor, tenant, subject: action.actionId };
+    // A snapshot of the action as it stands: later steps change its scalar
+    // fields and its reasons, never its params (structuredClone here cost
+    // more than the rest of governance).
     const record = (expiresAt: string | null, executedAt: string | null): ActionRecord => ({
-      ...structuredClone(action),
+      ...action,
+      reasons: [...action.reasons],
       incidentId: input.incidentId,
       tenant,
       target: step.target,
