@@ -238,4 +238,40 @@ describe('HeaderLayout', () => {
     const layout = HeaderLayout.learn(bad);
     for (const l of bad) expect(typeof layout.strip(l).message).toBe('string');
   });
+
+  // Lines are read from a byte copy of their head when ASCII, character by
+  // character otherwise: both must strip alike.
+  it('strips a line with non-ASCII characters as its ASCII spelling, other letters aside', () => {
+    const lines = [
+      [
+        '2024-11-26T23:15:01Z ERROR [main] c.a.Svc - caf\u00e9 ferm\u00e9',
+        '2024-11-26T23:15:01Z ERROR [main] c.a.Svc - cafe ferme',
+      ],
+      [
+        'Jun 14 15:16:01 combo sshd[19939]: \u65e5\u672c check pass',
+        'Jun 14 15:16:01 combo sshd[19939]: xx check pass',
+      ],
+      [
+        '2024-11-26 23:15:01,978 WARN [w\u00f6rker-1] slow',
+        '2024-11-26 23:15:01,978 WARN [worker-1] slow',
+      ],
+    ] as const;
+    for (const [wide, ascii] of lines) {
+      const a = HeaderLayout.NONE.strip(wide, true);
+      const b = HeaderLayout.NONE.strip(ascii, true);
+      expect([a.offset, a.level]).toEqual([b.offset, b.level]);
+      expect(a.offset).toBeGreaterThan(0);
+    }
+    // A non-ASCII letter is no ASCII letter: "\u00c9RROR" is no level.
+    expect(HeaderLayout.NONE.strip('2024-11-26T23:15:01Z \u00c9RROR x').level).toBeNull();
+  });
+
+  it('reads a header that ends deep into a long line', () => {
+    const group = `[${'worker pool '.repeat(20)}]`;
+    const line = `${'x'.repeat(400)} 2024-11-26T23:15:01Z ${group} ERROR boom ${'y'.repeat(2000)}`;
+    const stripped = HeaderLayout.NONE.strip(line);
+    expect(typeof stripped.message).toBe('string');
+    const layout = HeaderLayout.learn(Array.from({ length: 10 }, () => line));
+    expect(layout.strip(line).offset).toBe(stripped.offset);
+  });
 });

@@ -93,6 +93,7 @@ export class HeaderLayout {
     for (const line of lines) {
       if (sampled.length >= HeaderLayout.SAMPLE_LINES) break;
       if (line.length === 0 || isSpace(line.charCodeAt(0))) continue;
+      load(line);
       const fields = scanFields(line, MAX_FIELDS);
       sampled.push({ fields, size: proposeHeader(fields) });
     }
@@ -149,6 +150,7 @@ export class HeaderLayout {
     if (line.length === 0 || isSpace(line.charCodeAt(0))) {
       return { message: line.trim(), offset: 0, level: null };
     }
+    load(line);
     let fields = scanFields(line, this.size + 1);
     let size = 0;
     if (this.size > 0 && fields.length > this.size) {
@@ -276,16 +278,40 @@ const LETTER_LEVELS: ReadonlyMap<string, LogLevel> = new Map([
 /** I1126, E0102: a glog level letter and a month-day. */
 function isGlogPrefix(line: string, start: number, end: number): boolean {
   if (end - start !== 5 || !LETTER_LEVELS.has(line[start] as string)) return false;
-  for (let i = start + 1; i < end; i++) if (!isDigit(line.charCodeAt(i))) return false;
+  for (let i = start + 1; i < end; i++) if (!isDigit(code(i))) return false;
   return true;
 }
 
 /** file.go:123] (no "[" inside) */
 function isSourceLine(line: string, start: number, end: number): boolean {
-  if (line.charCodeAt(end - 1) !== 93 || !isDigit(line.charCodeAt(end - 2))) return false;
+  if (code(end - 1) !== 93 || !isDigit(code(end - 2))) return false;
   let i = end - 2;
-  while (i > start && isDigit(line.charCodeAt(i))) i--;
-  return line.charCodeAt(i) === 58 && line.lastIndexOf('[', end - 1) < start;
+  while (i > start && isDigit(code(i))) i--;
+  return code(i) === 58 && line.lastIndexOf('[', end - 1) < start;
+}
+
+// The line being read, as character codes in a byte buffer: reading a string
+// character by character costs more than copying its head once (natively,
+// with TextEncoder.encodeInto, when it is ASCII). Codes past 127 read as 128,
+// which no check here tells apart (every one compares with ASCII).
+const CODES_LIMIT = MAX_HEADER + MAX_BRACKETED + 2;
+const CODES = new Uint8Array(CODES_LIMIT + 4);
+const ENCODER = new TextEncoder();
+
+/** Loads the head of `line` into CODES: what `code(i)` reads until the next load. */
+function load(line: string): void {
+  const n = Math.min(line.length, CODES_LIMIT);
+  const r = ENCODER.encodeInto(line, CODES);
+  if (r.read === r.written && r.read >= n) return;
+  for (let i = 0; i < n; i++) {
+    const c = line.charCodeAt(i);
+    CODES[i] = Math.min(c, 128);
+  }
+}
+
+/** The code of the loaded line at `i` (NaN outside it, as charCodeAt). */
+function code(i: number): number {
+  return i >= 0 && i < CODES_LIMIT ? (CODES[i] as number) : Number.NaN;
 }
 
 function isSpace(c: number): boolean {
@@ -300,20 +326,20 @@ function scanFields(line: string, max: number): Field[] {
   while (i < n && fields.length < max) {
     const start = i;
     let end = -1;
-    const c0 = line.charCodeAt(i);
+    const c0 = code(i);
     if (c0 === 91) {
       // [bracketed group], may hold spaces
       const close = line.indexOf(']', i + 1);
       if (close > 0 && close - i <= MAX_BRACKETED) {
         end = close + 1;
         // "[x]:" and "[x]," stay one field
-        while (end < n && !isSpace(line.charCodeAt(end)) && line.charCodeAt(end) !== 124) end++;
+        while (end < n && !isSpace(code(end)) && code(end) !== 124) end++;
       }
     }
     if (end < 0) {
       end = i;
       while (end < n) {
-        const c = line.charCodeAt(end);
+        const c = code(end);
         if (isSpace(c) || c === 124) break;
         end++;
       }
@@ -324,11 +350,11 @@ function scanFields(line: string, max: number): Field[] {
     }
     let next = end;
     let piped = false;
-    while (next < n && isSpace(line.charCodeAt(next))) next++;
-    if (next < n && line.charCodeAt(next) === 124) {
+    while (next < n && isSpace(code(next))) next++;
+    if (next < n && code(next) === 124) {
       piped = true;
       next++;
-      while (next < n && isSpace(line.charCodeAt(next))) next++;
+      while (next < n && isSpace(code(next))) next++;
     }
     if (next >= n && line.length > n) break; // the prefix limit cut this field
     let type = fieldType(line, start, end);
@@ -350,8 +376,8 @@ function scanFields(line: string, max: number): Field[] {
 
 function fieldType(line: string, start: number, end: number): number {
   if (end <= start) return P;
-  const c0 = line.charCodeAt(start);
-  const last = line.charCodeAt(end - 1);
+  const c0 = code(start);
+  const last = code(end - 1);
   if ((c0 === 91 && last === 93) || (c0 === 60 && last === 62) || (c0 === 40 && last === 41)) {
     // [x] <x> (x)
     const inner = innerType(line, start + 1, end - 1);
@@ -385,7 +411,7 @@ function innerType(line: string, start: number, end: number): number {
   let other = 0;
   let spaces = 0;
   for (let i = start; i < end; i++) {
-    const c = line.charCodeAt(i);
+    const c = code(i);
     if (c >= 48 && c <= 57) digits++;
     else if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) letters++;
     else if (c === 45 || c === 47 || c === 58 || c === 46 || c === 44 || c === 43) separators++;
@@ -395,7 +421,7 @@ function innerType(line: string, start: number, end: number): number {
   if (letters === 0 && digits === 0) return P;
   if (spaces > 0) {
     // A bracketed date "[Sun Dec 04 04:47:44 2005]" or "[26/Nov/2024:23:15:01 +0000]"
-    return digits >= 4 && hasTime(line, start, end) ? T : I;
+    return digits >= 4 && hasTime(start, end) ? T : I;
   }
   if (letters === 0) {
     if (separators === 0 && other === 0) return N;
@@ -411,21 +437,21 @@ function innerType(line: string, start: number, end: number): number {
     return I;
   }
   // ISO 8601: 2024-11-26T23:15:01.123Z, 2024-11-26T23:15:01+01:00
-  if (digits >= 8 && letters <= 2 && other === 0 && hasTime(line, start, end)) return T;
+  if (digits >= 8 && letters <= 2 && other === 0 && hasTime(start, end)) return T;
   // 26/Nov/2024:23:15:01
-  if (digits >= 6 && letters === 3 && other === 0 && hasTime(line, start, end)) return T;
+  if (digits >= 6 && letters === 3 && other === 0 && hasTime(start, end)) return T;
   return I;
 }
 
 /** A HH:MM inside the range. */
-function hasTime(line: string, start: number, end: number): boolean {
+function hasTime(start: number, end: number): boolean {
   for (let i = start + 2; i < end - 2; i++) {
     if (
-      line.charCodeAt(i) === 58 &&
-      isDigit(line.charCodeAt(i - 1)) &&
-      isDigit(line.charCodeAt(i - 2)) &&
-      isDigit(line.charCodeAt(i + 1)) &&
-      isDigit(line.charCodeAt(i + 2))
+      code(i) === 58 &&
+      isDigit(code(i - 1)) &&
+      isDigit(code(i - 2)) &&
+      isDigit(code(i + 1)) &&
+      isDigit(code(i + 2))
     ) {
       return true;
     }
@@ -443,8 +469,8 @@ function levelOf(line: string, start: number, end: number): LogLevel | null {
   }
   let a = start;
   let b = end;
-  while (a < b && !isLetterCode(line.charCodeAt(a))) a++;
-  while (b > a && !isLetterCode(line.charCodeAt(b - 1))) b--;
+  while (a < b && !isLetterCode(code(a))) a++;
+  while (b > a && !isLetterCode(code(b - 1))) b--;
   return levelOfWord(line.slice(a, b));
 }
 
