@@ -95,7 +95,7 @@ export class LogAnalysis {
 
   add(record: LogRecord): void {
     this.#records++;
-    const { templateId } = this.#miner.add(record.message);
+    const templateId = this.#miner.addId(record.message);
     this.#templateCounts.set(templateId, (this.#templateCounts.get(templateId) ?? 0) + 1);
     const signal = detectSignal(record, this.#index);
     // A success long after a retried failure says nothing about it.
