@@ -1,4 +1,12 @@
-import { PostgresDialect } from 'kysely';
+import {
+  type DatabaseIntrospector,
+  type DatabaseMetadata,
+  type Kysely,
+  PostgresDialect,
+  type SchemaMetadata,
+  sql,
+  type TableMetadata,
+} from 'kysely';
 import pg from 'pg';
 import type { StoreLogger } from './store-logger.js';
 
@@ -43,5 +51,57 @@ export function createPostgresPool(options: PostgresConnectionOptions): pg.Pool 
 }
 
 export function createPostgresDialect(pool: pg.Pool): PostgresDialect {
-  return new PostgresDialect({ pool });
+  return new CurrentSchemaPostgresDialect({ pool });
+}
+
+/**
+ * Kysely's PostgreSQL dialect, introspecting only the schema the connection
+ * works in. Kysely's own introspector (which its migrator asks whether the
+ * migration tables exist) scans every schema of the database and resolves
+ * each by name; another application dropping a schema of its own at that
+ * moment made migrations fail with "schema does not exist" (3F000), seen when
+ * test runs shared a database.
+ */
+class CurrentSchemaPostgresDialect extends PostgresDialect {
+  override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new CurrentSchemaIntrospector(db);
+  }
+}
+
+/**
+ * The tables and views of `current_schema()`, by name only: the migrator,
+ * the one user of introspection here, only asks whether its tables exist.
+ */
+class CurrentSchemaIntrospector implements DatabaseIntrospector {
+  readonly #db: Kysely<unknown>;
+
+  constructor(db: Kysely<unknown>) {
+    this.#db = db;
+  }
+
+  async getSchemas(): Promise<SchemaMetadata[]> {
+    const { rows } = await sql<{ name: string | null }>`select current_schema() as name`.execute(
+      this.#db,
+    );
+    return rows.flatMap((row) => (row.name ? [{ name: row.name }] : []));
+  }
+
+  async getTables(): Promise<TableMetadata[]> {
+    const { rows } = await sql<{ name: string; schema: string; kind: string }>`
+      select c.relname as name, ns.nspname as schema, c.relkind as kind
+      from pg_catalog.pg_class c
+      join pg_catalog.pg_namespace ns on ns.oid = c.relnamespace
+      where ns.nspname = current_schema() and c.relkind in ('r', 'v', 'p')
+      order by c.relname`.execute(this.#db);
+    return rows.map((row) => ({
+      name: row.name,
+      schema: row.schema,
+      isView: row.kind === 'v',
+      columns: [],
+    }));
+  }
+
+  async getMetadata(): Promise<DatabaseMetadata> {
+    return { tables: await this.getTables() };
+  }
 }

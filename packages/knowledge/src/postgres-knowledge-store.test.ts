@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { AgentError, StoreUnavailableError } from '@agent/core';
+import { Kysely } from 'kysely';
 import pg from 'pg';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import {
@@ -8,6 +9,7 @@ import {
   type KnowledgeStoreOptions,
   runMigrations,
 } from './create-knowledge-store.js';
+import { createPostgresDialect, createPostgresPool } from './postgres-dialect.js';
 import {
   describeKnowledgeStoreConformance,
   describeSqlStoreLifecycle,
@@ -76,6 +78,25 @@ describeSqlStoreLifecycle({
 });
 
 describe.skipIf(!baseUrl)('PostgreSQL store specifics', () => {
+  it('introspects only its own schema, so schemas other programs drop cannot fail a migration', async () => {
+    const own = await freshSchemaUrl();
+    const ownSchema = schemas.at(-1) as string;
+    await freshSchemaUrl();
+    const otherSchema = schemas.at(-1) as string;
+    await (admin as pg.Pool).query(`create table "${otherSchema}".elsewhere (id int)`);
+    await (admin as pg.Pool).query(`create table "${ownSchema}".mine (id int)`);
+    const db = new Kysely<unknown>({
+      dialect: createPostgresDialect(createPostgresPool({ databaseUrl: own })),
+    });
+    try {
+      const tables = await db.introspection.getTables();
+      expect(tables.map((t) => [t.schema, t.name])).toEqual([[ownSchema, 'mine']]);
+      expect(await db.introspection.getSchemas()).toEqual([{ name: ownSchema }]);
+    } finally {
+      await db.destroy();
+    }
+  });
+
   it('keeps its tables in the schema of its search_path', async () => {
     const url = await freshSchemaUrl();
     const store = await createKnowledgeStore({ databaseUrl: url });
