@@ -68,32 +68,49 @@ function compile(catalog: readonly Signature[], unambiguous: CatalogIndex | null
 /**
  * Whether a text holds any of a set of ASCII anchors (3 characters or more),
  * without a regex: the text's bytes are read once, every 3-byte window looked
- * up in a bit set of the anchors' first three bytes, and a window found there
- * checked against the anchors that start with it. Most log lines hold no
- * anchor, and a scan of the big alternation costs several times more.
+ * up in a bit set of the anchors' first three bytes (and, unless a 3-character
+ * anchor is that window, the window with its next byte in a hashed bit set of
+ * the anchors' first four), and a window found there checked against the
+ * anchors that start with it. Most log lines hold no anchor, and a scan of
+ * the big alternation costs several times more.
  */
 export class AnchorFilter {
   readonly #firsts: Uint8Array;
+  /** 3-byte keys that are a whole anchor. */
+  readonly #whole: Uint8Array;
+  /** Hashed 4-byte starts of the longer anchors. */
+  readonly #fours: Uint8Array;
   readonly #byFirst: Map<number, string[]>;
 
-  private constructor(firsts: Uint8Array, byFirst: Map<number, string[]>) {
+  private constructor(
+    firsts: Uint8Array,
+    whole: Uint8Array,
+    fours: Uint8Array,
+    byFirst: Map<number, string[]>,
+  ) {
     this.#firsts = firsts;
+    this.#whole = whole;
+    this.#fours = fours;
     this.#byFirst = byFirst;
   }
 
   /** null when some anchor is shorter than 3 characters or not ASCII (callers then scan). */
   static build(anchors: readonly string[]): AnchorFilter | null {
     const firsts = new Uint8Array(1 << 18);
+    const whole = new Uint8Array(1 << 18);
+    const fours = new Uint8Array(1 << 15);
     const byFirst = new Map<number, string[]>();
     for (const a of anchors) {
       if (a.length < 3 || !/^[\x00-\x7f]*$/.test(a)) return null;
       const key = (a.charCodeAt(0) << 14) | (a.charCodeAt(1) << 7) | a.charCodeAt(2);
-      firsts[key >>> 3] = (firsts[key >>> 3] as number) | (1 << (key & 7));
+      setBit(firsts, key);
+      if (a.length === 3) setBit(whole, key);
+      else setBit(fours, fourHash(key, a.charCodeAt(3)));
       const list = byFirst.get(key);
       if (list) list.push(a);
       else byFirst.set(key, [a]);
     }
-    return new AnchorFilter(firsts, byFirst);
+    return new AnchorFilter(firsts, whole, fours, byFirst);
   }
 
   /** false only when the text holds no anchor; true also when it cannot tell (long or non-ASCII text). */
@@ -104,14 +121,31 @@ export class AnchorFilter {
     if (r.read !== n || r.written !== n) return true;
     const bytes = FILTER_BYTES;
     const firsts = this.#firsts;
+    const whole = this.#whole;
+    const fours = this.#fours;
     let key = 0;
     for (let i = 0; i < n; i++) {
       key = ((key << 7) | (bytes[i] as number)) & 0x1fffff;
       if (i < 2 || ((firsts[key >>> 3] as number) & (1 << (key & 7))) === 0) continue;
+      if (((whole[key >>> 3] as number) & (1 << (key & 7))) === 0) {
+        // Only longer anchors start here: their fourth byte must follow.
+        if (i + 1 >= n) continue;
+        const h = fourHash(key, bytes[i + 1] as number);
+        if (((fours[h >>> 3] as number) & (1 << (h & 7))) === 0) continue;
+      }
       for (const a of this.#byFirst.get(key) ?? []) if (text.startsWith(a, i - 2)) return true;
     }
     return false;
   }
+}
+
+function setBit(bits: Uint8Array, at: number): void {
+  bits[at >>> 3] = (bits[at >>> 3] as number) | (1 << (at & 7));
+}
+
+/** 18-bit hash of three bytes (a 21-bit key) and a fourth. */
+function fourHash(key: number, byte: number): number {
+  return Math.imul((key << 7) | byte, 0x9e3779b1) >>> 14;
 }
 
 /** Longest text the anchor filter reads (longer texts are scanned by the regex). */
