@@ -295,23 +295,28 @@ function isSourceLine(line: string, start: number, end: number): boolean {
 // with TextEncoder.encodeInto, when it is ASCII). Codes past 127 read as 128,
 // which no check here tells apart (every one compares with ASCII).
 const CODES_LIMIT = MAX_HEADER + MAX_BRACKETED + 2;
-const CODES = new Uint8Array(CODES_LIMIT + 4);
+const CODES = new Uint8Array(CODES_LIMIT + 5);
+const HEAD = CODES.subarray(1);
 const ENCODER = new TextEncoder();
 
-/** Loads the head of `line` into CODES: what `code(i)` reads until the next load. */
+/**
+ * Loads the head of `line` into CODES from index 1 (CODES[0], always 0,
+ * stands for index -1): what `code(i)` reads until the next load.
+ */
 function load(line: string): void {
   const n = Math.min(line.length, CODES_LIMIT);
-  const r = ENCODER.encodeInto(line, CODES);
+  const r = ENCODER.encodeInto(line, HEAD);
   if (r.read === r.written && r.read >= n) return;
-  for (let i = 0; i < n; i++) {
-    const c = line.charCodeAt(i);
-    CODES[i] = Math.min(c, 128);
-  }
+  for (let i = 0; i < n; i++) HEAD[i] = Math.min(line.charCodeAt(i), 128);
 }
 
-/** The code of the loaded line at `i` (NaN outside it, as charCodeAt). */
+/**
+ * The code of the loaded line at `i`, for -1 <= i < its length (and the head
+ * limit): the checks here read no further, and a code of 0 at -1 matches
+ * nothing, as charCodeAt's NaN did.
+ */
 function code(i: number): number {
-  return i >= 0 && i < CODES_LIMIT ? (CODES[i] as number) : Number.NaN;
+  return CODES[i + 1] as number;
 }
 
 function isSpace(c: number): boolean {
