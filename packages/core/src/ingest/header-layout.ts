@@ -166,7 +166,8 @@ export class HeaderLayout {
     if (size === 0) {
       // Not this input's layout: the line's own proposal, without the "name:"
       // rule (unconfirmed by other lines, "http: TLS handshake error" would lose "http:").
-      if (fields.length < MAX_FIELDS) fields = scanFields(line, MAX_FIELDS);
+      // A scan that stopped before its limit already holds every field there is.
+      if (fields.length === this.size + 1) fields = scanFields(line, MAX_FIELDS, fields);
       size = proposeHeader(fields, trustNames);
     }
     if (size === 0) return { message: line, offset: 0, level: null };
@@ -323,11 +324,17 @@ function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 11 || c === 12 || c === 13 || c === 10;
 }
 
-/** Cuts the line's prefix into up to `max` fields. */
-function scanFields(line: string, max: number): Field[] {
-  const fields: Field[] = [];
+/**
+ * Cuts the line's prefix into up to `max` fields, going on from `fields` (the
+ * result of a scan of the same line with a lower limit, which this one would
+ * start with): no field depends on the ones after it.
+ */
+function scanFields(line: string, max: number, fields: Field[] = []): Field[] {
   const n = Math.min(line.length, MAX_HEADER);
-  let i = 0;
+  const last = fields[fields.length - 1];
+  // The earlier scan stopped at a field that ended where it started.
+  if (last && last.next === last.start) return fields;
+  let i = last ? last.next : 0;
   while (i < n && fields.length < max) {
     const start = i;
     let end = -1;
