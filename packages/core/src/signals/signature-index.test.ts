@@ -12,12 +12,23 @@ describe('AnchorFilter', () => {
     return index.prefilter.test(text);
   };
 
+  /** The anchors the alternation finds, resuming one character on after each. */
+  const alternation = (text: string) => {
+    const found: string[] = [];
+    index.prefilter.lastIndex = 0;
+    for (let m = index.prefilter.exec(text); m !== null; m = index.prefilter.exec(text)) {
+      index.prefilter.lastIndex = m.index + 1;
+      found.push(m[0]);
+    }
+    return found;
+  };
+
   it('is built for the catalog', () => {
     expect(index.anchorFilter).not.toBeNull();
     expect(index.unambiguous?.anchorFilter).not.toBeNull();
   });
 
-  it('says a text may hold an anchor exactly when the alternation finds one', () => {
+  it('finds the anchors the alternation finds, in order, and says so exactly when it finds one', () => {
     const filter = index.anchorFilter as AnchorFilter;
     let state = 3;
     const next = (n: number) => {
@@ -38,6 +49,7 @@ describe('AnchorFilter', () => {
       const expected = holds(text);
       if (expected) held++;
       expect(filter.mayHold(text)).toBe(expected);
+      expect(filter.anchorsIn(text)).toEqual(alternation(text));
     }
     expect(held).toBeGreaterThan(500);
     expect(held).toBeLessThan(3500);
@@ -48,6 +60,8 @@ describe('AnchorFilter', () => {
     expect(filter.mayHold('caf\u00e9 ok')).toBe(true);
     expect(filter.mayHold('ok '.repeat(40_000))).toBe(true);
     expect(filter.mayHold('all good here')).toBe(false);
+    expect(filter.anchorsIn('caf\u00e9 ok')).toBeNull();
+    expect(filter.anchorsIn('all good here')).toEqual([]);
     expect(filter.mayHold('')).toBe(false);
   });
 

@@ -110,15 +110,29 @@ export class AnchorFilter {
       if (list) list.push(a);
       else byFirst.set(key, [a]);
     }
+    // Longest first: at a position, the first that matches is the one the alternation finds.
+    for (const list of byFirst.values()) list.sort((x, y) => y.length - x.length);
     return new AnchorFilter(firsts, whole, fours, byFirst);
   }
 
   /** false only when the text holds no anchor; true also when it cannot tell (long or non-ASCII text). */
   mayHold(text: string): boolean {
+    const found = this.anchorsIn(text, true);
+    return found === null || found.length > 0;
+  }
+
+  /**
+   * The anchors the alternation finds in the text, resuming one character on
+   * after each: at every index where an anchor starts, the longest one, in
+   * order (`first`: the first only). null when it cannot tell (long or
+   * non-ASCII text).
+   */
+  anchorsIn(text: string, first = false): readonly string[] | null {
     const n = text.length;
-    if (n > FILTER_BUFFER) return true;
+    if (n > FILTER_BUFFER) return null;
     const r = ENCODER.encodeInto(text, FILTER_BYTES);
-    if (r.read !== n || r.written !== n) return true;
+    if (r.read !== n || r.written !== n) return null;
+    let found: string[] | null = null;
     const bytes = FILTER_BYTES;
     const firsts = this.#firsts;
     const whole = this.#whole;
@@ -133,9 +147,15 @@ export class AnchorFilter {
         const h = fourHash(key, bytes[i + 1] as number);
         if (((fours[h >>> 3] as number) & (1 << (h & 7))) === 0) continue;
       }
-      for (const a of this.#byFirst.get(key) ?? []) if (text.startsWith(a, i - 2)) return true;
+      for (const a of this.#byFirst.get(key) ?? []) {
+        if (!text.startsWith(a, i - 2)) continue;
+        if (first) return [a];
+        found ??= [];
+        found.push(a);
+        break;
+      }
     }
-    return false;
+    return found ?? NONE;
   }
 }
 
@@ -147,6 +167,8 @@ function setBit(bits: Uint8Array, at: number): void {
 function fourHash(key: number, byte: number): number {
   return Math.imul((key << 7) | byte, 0x9e3779b1) >>> 14;
 }
+
+const NONE: readonly string[] = [];
 
 /** Longest text the anchor filter reads (longer texts are scanned by the regex). */
 const FILTER_BUFFER = 1 << 16;
@@ -175,17 +197,27 @@ export function matchCues(
   index: CatalogIndex,
   lower: string = text.toLowerCase(),
 ): CueMatch[] {
-  if (index.anchorFilter && !index.anchorFilter.mayHold(lower)) return [];
-  const prefilter = index.prefilter;
-  prefilter.lastIndex = 0;
   let candidates: Set<Signature> | null = null;
-  for (let m = prefilter.exec(lower); m !== null; m = prefilter.exec(lower)) {
-    // Resume one character on, so an anchor overlapping this one is found too.
-    prefilter.lastIndex = m.index + 1;
-    const reachable = index.byAnchor.get(m[0]);
-    if (!reachable) continue;
-    candidates ??= new Set();
-    for (const s of reachable) candidates.add(s);
+  const anchors = index.anchorFilter?.anchorsIn(lower) ?? null;
+  if (anchors !== null) {
+    if (anchors.length === 0) return [];
+    for (const a of anchors) {
+      const reachable = index.byAnchor.get(a);
+      if (!reachable) continue;
+      candidates ??= new Set();
+      for (const s of reachable) candidates.add(s);
+    }
+  } else {
+    const prefilter = index.prefilter;
+    prefilter.lastIndex = 0;
+    for (let m = prefilter.exec(lower); m !== null; m = prefilter.exec(lower)) {
+      // Resume one character on, so an anchor overlapping this one is found too.
+      prefilter.lastIndex = m.index + 1;
+      const reachable = index.byAnchor.get(m[0]);
+      if (!reachable) continue;
+      candidates ??= new Set();
+      for (const s of reachable) candidates.add(s);
+    }
   }
   if (!candidates) return [];
 
