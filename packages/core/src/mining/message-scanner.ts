@@ -663,12 +663,13 @@ function mixed(s: string, digits: number, letters: number): Masked {
  * a byte buffer (TextEncoder.encodeInto, native) and hashed four characters
  * at a time, digits and letters found with word-wide bit tricks; reading a
  * string character by character costs more than all of that. Other messages
- * (non-ASCII, longer than the buffer) take a per-character path that hashes
- * with other seeds, so the two kinds of key never meet by construction.
+ * (non-ASCII, longer than the buffer, or on a big-endian machine) take a
+ * per-character path that hashes with other seeds, so the two kinds of key
+ * never meet by construction.
  */
 export function messageKey(m: string): void {
   const n = m.length;
-  if (n <= KEY_BUFFER) {
+  if (n <= KEY_BUFFER && LITTLE_ENDIAN) {
     const r = ENCODER.encodeInto(m, KEY_BYTES);
     // As many bytes as characters, all read: every character is ASCII.
     if (r.read === n && r.written === n) {
@@ -687,6 +688,8 @@ const KEY_BUFFER = 4096;
 const KEY_BYTES = new Uint8Array(KEY_BUFFER + 8);
 const KEY_WORDS = new Uint32Array(KEY_BYTES.buffer);
 const ENCODER = new TextEncoder();
+/** The word tricks read byte k + 1 as the next character: a little-endian machine's order. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** Key of the ASCII message held in KEY_BYTES[0, n). */
 function asciiKey(n: number): void {
