@@ -151,7 +151,8 @@ export class HeaderLayout {
       return { message: line.trim(), offset: 0, level: null };
     }
     load(line);
-    let fields = scanFields(line, this.size + 1);
+    STRIP_FIELDS.length = 0;
+    let fields = scanFields(line, this.size + 1, STRIP_FIELDS, true);
     let size = 0;
     if (this.size > 0 && fields.length > this.size) {
       size = this.size;
@@ -167,7 +168,7 @@ export class HeaderLayout {
       // Not this input's layout: the line's own proposal, without the "name:"
       // rule (unconfirmed by other lines, "http: TLS handshake error" would lose "http:").
       // A scan that stopped before its limit already holds every field there is.
-      if (fields.length === this.size + 1) fields = scanFields(line, MAX_FIELDS, fields);
+      if (fields.length === this.size + 1) fields = scanFields(line, MAX_FIELDS, fields, true);
       size = proposeHeader(fields, trustNames);
     }
     if (size === 0) return { message: line, offset: 0, level: null };
@@ -325,11 +326,19 @@ function isSpace(c: number): boolean {
 }
 
 /**
+ * The fields of the line `strip` reads, and the objects they are: reused from
+ * line to line (strip keeps none of them), so a line allocates no fields.
+ */
+const STRIP_FIELDS: Field[] = [];
+const FIELD_POOL: Field[] = [];
+
+/**
  * Cuts the line's prefix into up to `max` fields, going on from `fields` (the
  * result of a scan of the same line with a lower limit, which this one would
- * start with): no field depends on the ones after it.
+ * start with): no field depends on the ones after it. `pooled`: the fields
+ * are FIELD_POOL's objects, valid until the next pooled scan.
  */
-function scanFields(line: string, max: number, fields: Field[] = []): Field[] {
+function scanFields(line: string, max: number, fields: Field[] = [], pooled = false): Field[] {
   const n = Math.min(line.length, MAX_HEADER);
   const last = fields[fields.length - 1];
   // The earlier scan stopped at a field that ended where it started.
@@ -379,7 +388,19 @@ function scanFields(line: string, max: number, fields: Field[] = []): Field[] {
     } else if (type === I && fields.length > 0 && isSourceLine(line, start, end)) {
       type = K; // klog/glog "controller.go:123]" ends the header like "name:"
     }
-    fields.push({ start, end, next, piped, type });
+    if (pooled) {
+      let f = FIELD_POOL[fields.length];
+      if (!f) {
+        f = { start: 0, end: 0, next: 0, piped: false, type: 0 };
+        FIELD_POOL.push(f);
+      }
+      f.start = start;
+      f.end = end;
+      f.next = next;
+      f.piped = piped;
+      f.type = type;
+      fields.push(f);
+    } else fields.push({ start, end, next, piped, type });
     if (next === start) break;
     i = next;
   }
