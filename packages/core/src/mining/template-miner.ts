@@ -505,7 +505,9 @@ export class TemplateMiner {
       f.members.push(c);
       const before = f.values.size;
       f.values.set(value, c.masks[p] as string);
-      if (f.values.size > before && f.values.size >= threshold(f.values)) pending.push(f);
+      // One value never makes a variable (the threshold is 2 or more): no need to ask.
+      const size = f.values.size;
+      if (size > before && size >= 2 && size >= threshold(f.values)) pending.push(f);
     }
     // A family is looked up again: an earlier merge may have dropped or replaced it.
     for (const f of pending) this.#mergeFamily(f.n, f.p, f.fa, f.fb);
@@ -590,7 +592,7 @@ export class TemplateMiner {
     for (const m of live) values.set(m.tokens[p] as string, m.masks[p] as string);
     f.members = live;
     f.values = values;
-    if (values.size < threshold(values)) return;
+    if (values.size < 2 || values.size < threshold(values)) return;
     if (!keepsAnAnchor(live[0] as Cluster, p)) {
       f.blocked = true;
       f.members = [];
