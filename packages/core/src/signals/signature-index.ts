@@ -148,7 +148,8 @@ export class AnchorFilter {
         if (((fours[h >>> 3] as number) & (1 << (h & 7))) === 0) continue;
       }
       for (const a of this.#byFirst.get(key) ?? []) {
-        if (!text.startsWith(a, i - 2)) continue;
+        // A 3-character anchor is the window itself.
+        if (a.length > 3 && !text.startsWith(a, i - 2)) continue;
         if (first) return [a];
         found ??= [];
         found.push(a);
