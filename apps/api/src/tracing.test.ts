@@ -121,6 +121,8 @@ describe('the span tree of one POST /api/process_log', () => {
     ]) {
       expect(stages).toContain(stage);
     }
+    // No LLM is configured here: no LLM stage ran, so none is traced.
+    expect(stages).not.toContain('agent.llm');
     // Store queries and policy decisions have spans too, inside their stages.
     const name = (id: string | undefined) => (id ? byId.get(id)?.name : undefined);
     const queries = others.filter((s) => s.name.startsWith('store.'));

@@ -321,7 +321,8 @@ export function createAgent(options: AgentOptions = {}): Agent {
     );
     // An LLM, when configured and when it can help, proposes one more
     // hypothesis; it is scored on this log's evidence and wins only on score.
-    const llmConclusion = await telemetry.stage('llm', () =>
+    // Without an LLM there is no stage to trace: consultLlm only notes why.
+    const consult = () =>
       consultLlm(
         { client: llmClient, settings: llmSettings, store, clock, telemetry },
         {
@@ -345,8 +346,8 @@ export function createAgent(options: AgentOptions = {}): Agent {
             input.onTrace?.(step);
           },
         },
-      ),
-    );
+      );
+    const llmConclusion = await (llmClient ? telemetry.stage('llm', consult) : consult());
     const outcome = llmConclusion
       ? {
           ...reasoned,
