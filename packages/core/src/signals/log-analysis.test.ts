@@ -29,6 +29,27 @@ describe('LogAnalysis', () => {
     }
   });
 
+  it('gives a log the same signature and template ids however many times the miner has seen it', () => {
+    // The ledger name is a variable the miner only learns from this very log:
+    // its groups merge part way through the first analysis.
+    const lines = ['INFO payments-api starting'];
+    for (const ledger of ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot']) {
+      lines.push(`ERROR payments-api: connection refused by ledger ${ledger} on port 5432`);
+    }
+    const log = lines.join('\n');
+    const miner = new TemplateMiner();
+    const look = () => {
+      const analysis = new LogAnalysis(miner);
+      for (const record of ingestLog(log)) analysis.add(record);
+      return analysis.finish();
+    };
+    const first = look();
+    const again = look();
+    expect(first.signature('connection_refused')).toBe(again.signature('connection_refused'));
+    expect(first.templates).toEqual(again.templates);
+    for (const t of first.templates) expect(miner.resolve(t.templateId)).toBe(t.templateId);
+  });
+
   it('keeps one signal per record but shares them beyond the cap', () => {
     const lines = [];
     for (let i = 0; i < 200; i++) lines.push(`INFO request ${i} served in ${i % 17}ms`);

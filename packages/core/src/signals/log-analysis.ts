@@ -180,7 +180,12 @@ export class LogAnalysis {
     }
     this.#exits.clear();
     const worst = SEVERITIES[this.#worst] ?? 'medium';
-    const failing = [...this.#failingTemplates].sort().join(',');
+    // Ids as they stand after this log: groups it merged count as the group
+    // they joined, so the same log has the same signature on a second look
+    // (deduplication and learned patterns match on it).
+    const failing = [...new Set([...this.#failingTemplates].map((id) => this.#current(id)))]
+      .sort()
+      .join(',');
     return {
       records: this.#records,
       signals: this.#signals,
@@ -193,10 +198,16 @@ export class LogAnalysis {
     };
   }
 
+  /** The id a group recorded during this log stands for now (itself, or the group it merged into). */
+  #current(templateId: string): string {
+    return this.#miner.resolve(templateId) ?? templateId;
+  }
+
   #templates(): TemplateCount[] {
     // Ids the miner has since merged show the same template: count them as one.
     const byTemplate = new Map<string, TemplateCount & { top: number }>();
-    for (const [templateId, count] of this.#templateCounts) {
+    for (const [recorded, count] of this.#templateCounts) {
+      const templateId = this.#current(recorded);
       const template = this.#miner.template(templateId) ?? '';
       const seen = byTemplate.get(template);
       if (!seen) byTemplate.set(template, { templateId, template, count, top: count });
