@@ -1,5 +1,6 @@
 import type { Agent } from '@agent/core';
 import type { Logger } from '@agent/observability';
+import { startPeriodicTask } from './periodic-task.js';
 
 export interface RemediationSweepOptions {
   agent: Pick<Agent, 'expireApprovals' | 'recoverInterruptedExecutions'>;
@@ -36,7 +37,6 @@ export function sweepIntervalMs(approvalTtlSec: number): number {
 export function startRemediationSweep(options: RemediationSweepOptions): RemediationSweep {
   const { agent, logger } = options;
   let startupDone = false;
-  let running: Promise<{ expired: number; interrupted: number }> | null = null;
 
   const sweep = async () => {
     let expired = 0;
@@ -67,22 +67,5 @@ export function startRemediationSweep(options: RemediationSweepOptions): Remedia
     return { expired, interrupted };
   };
 
-  const runNow = () => {
-    running ??= sweep().finally(() => {
-      running = null;
-    });
-    return running;
-  };
-  const timer = setInterval(
-    () => void runNow(),
-    options.intervalMs ?? sweepIntervalMs(options.approvalTtlSec),
-  );
-  timer.unref();
-  return {
-    runNow,
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return startPeriodicTask(sweep, options.intervalMs ?? sweepIntervalMs(options.approvalTtlSec));
 }

@@ -1,5 +1,6 @@
 import type { Agent } from '@agent/core';
 import type { Logger } from '@agent/observability';
+import { startPeriodicTask } from './periodic-task.js';
 
 export interface RetentionOptions {
   agent: Pick<Agent, 'pruneIncidents'>;
@@ -26,38 +27,23 @@ export const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
  * that is unavailable only logs a warning: the next run tries again.
  */
 export function startRetention(options: RetentionOptions): Retention {
-  let running: Promise<number> | null = null;
-  const runNow = () => {
-    running ??= options.agent
-      .pruneIncidents(options.retentionDays)
-      .then(
-        (pruned) => {
-          if (pruned > 0) {
-            options.logger.info(
-              { pruned, retention_days: options.retentionDays },
-              `retention: pruned ${pruned} incident${pruned === 1 ? '' : 's'} older than ${options.retentionDays} days`,
-            );
-          }
-          return pruned;
-        },
-        (error: unknown) => {
-          options.logger.warn({ err: error }, 'retention: could not prune old incidents');
-          return 0;
-        },
-      )
-      .finally(() => {
-        running = null;
-      });
-    return running;
-  };
-  void runNow();
-  const timer = setInterval(() => void runNow(), options.intervalMs ?? RETENTION_INTERVAL_MS);
-  timer.unref();
-  return {
-    runNow,
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  const prune = () =>
+    options.agent.pruneIncidents(options.retentionDays).then(
+      (pruned) => {
+        if (pruned > 0) {
+          options.logger.info(
+            { pruned, retention_days: options.retentionDays },
+            `retention: pruned ${pruned} incident${pruned === 1 ? '' : 's'} older than ${options.retentionDays} days`,
+          );
+        }
+        return pruned;
+      },
+      (error: unknown) => {
+        options.logger.warn({ err: error }, 'retention: could not prune old incidents');
+        return 0;
+      },
+    );
+  const task = startPeriodicTask(prune, options.intervalMs ?? RETENTION_INTERVAL_MS);
+  void task.runNow();
+  return task;
 }
