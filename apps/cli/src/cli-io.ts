@@ -19,6 +19,32 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
+/**
+ * A command's arguments parsed, or the exit status to end with: a usage
+ * error is printed with the usage (status 2), `--help` prints the usage
+ * (status 0). Other errors propagate.
+ */
+export function parseCommandArgs<T>(
+  argv: readonly string[],
+  parse: (argv: readonly string[]) => T | 'help',
+  usage: string,
+  io: CliIo,
+): T | number {
+  let options: T | 'help';
+  try {
+    options = parse(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr.write(`${error.message}\n${usage}\n`);
+    return EXIT_USAGE;
+  }
+  if (options === 'help') {
+    io.stdout.write(`${usage}\n`);
+    return EXIT_OK;
+  }
+  return options;
+}
+
 export function processIo(): CliIo {
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
 }

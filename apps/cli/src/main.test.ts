@@ -56,7 +56,12 @@ describe('devops-agent migrate', () => {
     });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/DATABASE_URL/);
-    expect((await runCli(['migrate', 'extra'])).code).toBe(2);
+    const extra = await runCli(['migrate', 'extra']);
+    expect(extra.code).toBe(2);
+    expect(extra.stderr).toMatch(/unexpected argument "extra"\nusage: devops-agent migrate/);
     expect((await runCli(['migrate', '--nope'])).code).toBe(2);
+    const help = await runCli(['migrate', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^usage: devops-agent migrate/);
   });
 });

@@ -14,8 +14,8 @@ import {
   type CliIo,
   EXIT_FAILURE,
   EXIT_OK,
-  EXIT_USAGE,
   messageOf,
+  parseCommandArgs,
   UsageError,
   write,
 } from '../cli-io.js';
@@ -95,18 +95,8 @@ function parseAnalyzeArgs(argv: readonly string[]): AnalyzeOptions | 'help' {
 
 /** Runs `analyze`; resolves to the exit status (0 ok, 2 usage error, 1 any other failure). */
 export async function runAnalyze(argv: readonly string[], io: CliIo): Promise<number> {
-  let options: AnalyzeOptions | 'help';
-  try {
-    options = parseAnalyzeArgs(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.stderr.write(`${error.message}\n${ANALYZE_USAGE}\n`);
-    return EXIT_USAGE;
-  }
-  if (options === 'help') {
-    io.stdout.write(`${ANALYZE_USAGE}\n`);
-    return EXIT_OK;
-  }
+  const options = parseCommandArgs(argv, parseAnalyzeArgs, ANALYZE_USAGE, io);
+  if (typeof options === 'number') return options;
   let result: AnalysisResult;
   try {
     result = await analyze(options, io);

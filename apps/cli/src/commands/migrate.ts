@@ -1,5 +1,12 @@
 import { parseArgs } from 'node:util';
-import { type CliIo, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, messageOf, UsageError } from '../cli-io.js';
+import {
+  type CliIo,
+  EXIT_FAILURE,
+  EXIT_OK,
+  messageOf,
+  parseCommandArgs,
+  UsageError,
+} from '../cli-io.js';
 import { storeFromEnvironment } from '../env.js';
 import { storeTarget } from '../open-store.js';
 
@@ -13,23 +20,22 @@ import { storeTarget } from '../open-store.js';
 export const MIGRATE_USAGE = 'usage: devops-agent migrate [--db PATH|postgres://...]';
 
 export async function runMigrate(argv: readonly string[], io: CliIo): Promise<number> {
-  let db: string | undefined;
-  try {
-    const { values, positionals } = parseMigrateArgs(argv);
-    if (values.help) {
-      io.stdout.write(`${MIGRATE_USAGE}\n`);
-      return EXIT_OK;
-    }
-    if (positionals.length > 0)
-      throw new UsageError(`migrate: unexpected argument "${positionals[0]}"`);
-    if (values.db !== undefined && values.db.trim() === '')
-      throw new UsageError('migrate: --db needs a path');
-    db = values.db;
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.stderr.write(`${error.message}\n${MIGRATE_USAGE}\n`);
-    return EXIT_USAGE;
-  }
+  const options = parseCommandArgs(
+    argv,
+    (args) => {
+      const { values, positionals } = parseMigrateArgs(args);
+      if (values.help) return 'help';
+      if (positionals.length > 0)
+        throw new UsageError(`migrate: unexpected argument "${positionals[0]}"`);
+      if (values.db !== undefined && values.db.trim() === '')
+        throw new UsageError('migrate: --db needs a path');
+      return { db: values.db };
+    },
+    MIGRATE_USAGE,
+    io,
+  );
+  if (typeof options === 'number') return options;
+  const { db } = options;
   try {
     const target = db !== undefined ? storeTarget(db) : storeFromEnvironment();
     const { runMigrations } = await import('@agent/knowledge');

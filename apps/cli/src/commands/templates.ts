@@ -4,8 +4,8 @@ import {
   type CliIo,
   EXIT_FAILURE,
   EXIT_OK,
-  EXIT_USAGE,
   messageOf,
+  parseCommandArgs,
   UsageError,
   write,
 } from '../cli-io.js';
@@ -80,18 +80,8 @@ function parseTemplatesArgs(argv: readonly string[]): TemplatesOptions | 'help' 
 
 /** Runs `templates`; resolves to the exit status (0 ok, 2 usage error, 1 any other failure). */
 export async function runTemplates(argv: readonly string[], io: CliIo): Promise<number> {
-  let options: TemplatesOptions | 'help';
-  try {
-    options = parseTemplatesArgs(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.stderr.write(`${error.message}\n${TEMPLATES_USAGE}\n`);
-    return EXIT_USAGE;
-  }
-  if (options === 'help') {
-    io.stdout.write(`${TEMPLATES_USAGE}\n`);
-    return EXIT_OK;
-  }
+  const options = parseCommandArgs(argv, parseTemplatesArgs, TEMPLATES_USAGE, io);
+  if (typeof options === 'number') return options;
   let store: KnowledgeStore | null = null;
   try {
     store = options.db ? await openStore(options.db) : null;
