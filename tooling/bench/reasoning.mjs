@@ -9,16 +9,15 @@
 // to the repository root); each line is {"id","category","log",...}. Imports
 // the BUILT core (packages/core/dist): `pnpm bench:reasoning` builds it first.
 // The data is read in place and never copied into the repository.
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+import { importBuiltCore, incidentsFile, loadIncidents } from './incidents.mjs';
+import { REPO_ROOT } from './loghub.mjs';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const USAGE =
   'usage: reasoning.mjs [--data DIR|FILE] [--cycles N] [--target T] [--verbose] [--json]';
 
 function parseArgs(argv) {
-  const args = { data: resolve(repoRoot, '..', 'shared', 'data'), cycles: 2, target: 0.7 };
+  const args = { data: resolve(REPO_ROOT, '..', 'shared', 'data'), cycles: 2, target: 0.7 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--data') args.data = resolve(process.cwd(), argv[++i] ?? '');
@@ -45,28 +44,11 @@ function parseArgs(argv) {
   return args;
 }
 
-function datasetPath(data) {
-  if (existsSync(data) && statSync(data).isFile()) return data;
-  for (const candidate of [join(data, 'incidents', 'dev.jsonl'), join(data, 'dev.jsonl')]) {
-    if (existsSync(candidate)) return candidate;
-  }
-  console.error(`no dataset found at ${data} (expected incidents/dev.jsonl)`);
-  process.exit(2);
-}
-
 const args = parseArgs(process.argv.slice(2));
-const dist = join(repoRoot, 'packages', 'core', 'dist', 'index.js');
-if (!existsSync(dist)) {
-  console.error('packages/core/dist is missing: run `pnpm --filter @agent/core build` first');
-  process.exit(2);
-}
-const core = await import(pathToFileURL(dist).href);
+const core = await importBuiltCore();
 
-const file = datasetPath(args.data);
-const rows = readFileSync(file, 'utf8')
-  .split('\n')
-  .filter((l) => l.trim() !== '')
-  .map((l) => JSON.parse(l));
+const file = incidentsFile(args.data);
+const rows = loadIncidents(file);
 
 /** Failure categories whose cues show in the log (before any ranking): more than one = a multi-failure log. */
 function failureCategories(log) {
