@@ -5,7 +5,10 @@
 //
 //   observed  LOG_LEVEL=info, metrics, ENABLE_TRACING=true (console exporter:
 //             every span a JSON log line, written with the access log to
-//             /dev/null as a log shipper's pipe would take it)
+//             /dev/null as a log shipper's pipe would take it; with
+//             --exporter otlp, spans go by OTLP/HTTP to a loopback sink in
+//             this process that accepts and discards them, as a collector
+//             would take them)
 //   quiet     LOG_LEVEL=warn, metrics, tracing off
 //
 // The load: a keep-alive node:http client, --connections sockets, a fixed
@@ -15,7 +18,7 @@
 //   pnpm bench:observability -- --requests 4000 --connections 50 --rounds 3 --json
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { Agent, createServer as createHttpServer, request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -31,6 +34,7 @@ const USAGE = `usage: pnpm bench:observability -- [options]
   --connections C   keep-alive connections (default 50)
   --rounds R        rounds, each running both (order alternates) (default 4)
   --warmup W        unmeasured requests per server start (default 150)
+  --exporter E      console (spans as log lines, the default) or otlp (OTLP/HTTP to a loopback sink)
   --json            print one JSON object instead of the report`;
 
 function fail(message) {
@@ -39,7 +43,14 @@ function fail(message) {
 }
 
 function parseArgs(argv) {
-  const args = { requests: 600, connections: 50, rounds: 4, warmup: 150, json: false };
+  const args = {
+    requests: 600,
+    connections: 50,
+    rounds: 4,
+    warmup: 150,
+    exporter: 'console',
+    json: false,
+  };
   const int = (flag, value, min) => {
     const n = Number(value);
     if (!Number.isInteger(n) || n < min) fail(`${flag} must be a whole number >= ${min}`);
@@ -53,7 +64,10 @@ function parseArgs(argv) {
     else if (a === '--connections') args.connections = int(a, value(), 1);
     else if (a === '--rounds') args.rounds = int(a, value(), 1);
     else if (a === '--warmup') args.warmup = int(a, value(), 0);
-    else if (a === '--json') args.json = true;
+    else if (a === '--exporter') {
+      args.exporter = value();
+      if (!['console', 'otlp'].includes(args.exporter)) fail('--exporter must be console or otlp');
+    } else if (a === '--json') args.json = true;
     else if (a === '--help' || a === '-h') {
       console.log(USAGE);
       process.exit(0);
@@ -115,8 +129,34 @@ const CONFIGS = {
   observed: { LOG_LEVEL: 'info', ENABLE_TRACING: 'true' },
 };
 
+/**
+ * A stand-in for an OpenTelemetry collector: accepts OTLP/HTTP exports on
+ * POST /v1/traces, reads and discards them, and answers 200 with an empty
+ * ExportTraceServiceResponse (`{}`), as the protocol's success response is.
+ */
+function startOtlpSink() {
+  let exports = 0;
+  const server = createHttpServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      if (req.method === 'POST' && req.url === '/v1/traces') exports++;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{}');
+    });
+  });
+  return new Promise((resolveSink) => {
+    server.listen(0, '127.0.0.1', () => {
+      resolveSink({
+        endpoint: `http://127.0.0.1:${server.address().port}`,
+        exports: () => exports,
+        close: () => new Promise((done) => server.close(done)),
+      });
+    });
+  });
+}
+
 /** The built API with its output to /dev/null; resolves once /api/health answers. */
-async function startApi(name) {
+async function startApi(name, extraEnv = {}) {
   const dir = mkdtempSync(join(tmpdir(), `devops-agent-bench-obs-${name}-`));
   const port = await freePort();
   const devNull = openSync('/dev/null', 'w');
@@ -132,6 +172,7 @@ async function startApi(name) {
       DEDUP_WINDOW_SEC: '0',
       LOG_FORMAT: 'json',
       ...CONFIGS[name],
+      ...extraEnv,
     },
     stdio: ['ignore', devNull, devNull],
   });
@@ -204,8 +245,11 @@ async function load(url, body, total, connections) {
   return { ok, errors, elapsedMs };
 }
 
-async function measure(name, args, body) {
-  const api = await startApi(name);
+async function measure(name, args, body, otlpEndpoint) {
+  const api = await startApi(
+    name,
+    name === 'observed' && otlpEndpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint } : {},
+  );
   try {
     if (args.warmup > 0) await load(api.url, body, args.warmup, args.connections);
     const cpuBefore = cpuSeconds(api.pid);
@@ -228,6 +272,7 @@ async function main() {
     quiet: { ok: 0, ms: 0, cpu: 0, errors: {} },
     observed: { ok: 0, ms: 0, cpu: 0, errors: {} },
   };
+  const sink = args.exporter === 'otlp' ? await startOtlpSink() : null;
   const rounds = [];
   for (let round = 1; round <= args.rounds; round++) {
     const row = { round };
@@ -235,7 +280,7 @@ async function main() {
     const order = round % 2 === 1 ? ['quiet', 'observed'] : ['observed', 'quiet'];
     for (const name of order) {
       if (!args.json) process.stderr.write(`round ${round}: ${name}...\n`);
-      const result = await measure(name, args, body);
+      const result = await measure(name, args, body, sink?.endpoint);
       totals[name].ok += result.ok;
       totals[name].ms += result.elapsedMs;
       totals[name].cpu =
@@ -250,6 +295,8 @@ async function main() {
     row.ratio = Math.round((row.observed / row.quiet) * 1000) / 1000;
     rounds.push(row);
   }
+  const otlpExports = sink ? sink.exports() : null;
+  await sink?.close();
   const rate = (t) => Math.round((t.ok / t.ms) * 1000 * 10) / 10;
   const quiet = rate(totals.quiet);
   const observed = rate(totals.observed);
@@ -272,6 +319,8 @@ async function main() {
     connections: args.connections,
     rounds: args.rounds,
     log_bytes: Buffer.byteLength(JSON.parse(body).log),
+    exporter: args.exporter,
+    otlp_exports_received: otlpExports,
     quiet_req_per_s: quiet,
     observed_req_per_s: observed,
     ratio,
@@ -296,7 +345,12 @@ async function main() {
     );
   }
   console.log(`quiet    (logs warn, metrics, tracing off): ${quiet} req/s`);
-  console.log(`observed (logs info, metrics, tracing on):  ${observed} req/s`);
+  console.log(
+    `observed (logs info, metrics, tracing on, ${args.exporter} exporter): ${observed} req/s`,
+  );
+  if (otlpExports !== null) {
+    console.log(`OTLP exports received by the loopback sink: ${otlpExports}`);
+  }
   console.log(`median ratio of the rounds: ${medianRatio}`);
   if (cpuRatio !== null) {
     console.log(
