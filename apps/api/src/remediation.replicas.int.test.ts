@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  type LoopbackServer,
+  startSlackProtocolDouble,
+  startWebhookProtocolDouble,
+} from '@agent/adapters/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Json } from '../test/harness.js';
-import {
-  type ReceiverProtocolDouble,
-  startRunbookProtocolDouble,
-  startSlackProtocolDouble,
-} from '../test/remediation-doubles.js';
 import { type SpawnedServer, spawnServer } from '../test/spawn-server.js';
 import { postgresSchemas, TEST_DATABASE_URL } from '../test/store-drivers.js';
 
@@ -29,15 +29,15 @@ const OOM = [
 ].join('\n');
 const CONTEXT = { service: 'payments-api', namespace: 'payments' };
 
-let slack: ReceiverProtocolDouble;
-let runbook: ReceiverProtocolDouble;
+let slack: LoopbackServer;
+let runbook: LoopbackServer;
 let policyFile: string;
 let secretsFile: string;
 
 beforeAll(async () => {
   // Slow receivers: executions overlap, as they do under load.
-  slack = await startSlackProtocolDouble(300);
-  runbook = await startRunbookProtocolDouble(120_000);
+  slack = await startSlackProtocolDouble({ delayMs: 300 });
+  runbook = await startWebhookProtocolDouble({ delayMs: 120_000, statuses: [202] });
   policyFile = join(dir, 'policy.json');
   writeFileSync(
     policyFile,
@@ -119,7 +119,7 @@ for (const target of targets) {
     });
 
     it('executes only up to the blast radius under 12 concurrent auto requests through two replicas', async () => {
-      const sentBefore = slack.received.length;
+      const sentBefore = slack.requests.length;
       const results = await Promise.all(
         Array.from({ length: 12 }, (_, n) =>
           call((n % 2 === 0 ? a : b)!.url, '/api/process_log', USER, {
@@ -139,7 +139,7 @@ for (const target of targets) {
           'blast radius reached: 3 executions on notify.send@payments/payments-api in the last 3600 s (limit 3)',
         ]);
       }
-      expect(slack.received.length - sentBefore).toBe(3);
+      expect(slack.requests.length - sentBefore).toBe(3);
     });
 
     it('marks an approved execution cut short by kill -9 failed on restart, and never runs it again', async () => {
@@ -150,16 +150,16 @@ for (const target of targets) {
       });
       const webhook = planned.body.actions.find((x: Json) => x.plugin === 'webhook');
       expect(webhook.status).toBe('pending_approval');
-      const postsBefore = runbook.received.length;
+      const postsBefore = runbook.requests.length;
       // The runbook endpoint holds the call: the server dies mid-execution.
       void fetch(`${a!.url}/api/actions/${webhook.action_id}/approve`, {
         method: 'POST',
         headers: ADMIN,
       }).catch(() => {});
-      for (let i = 0; i < 400 && runbook.received.length === postsBefore; i++) {
+      for (let i = 0; i < 400 && runbook.requests.length === postsBefore; i++) {
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
-      expect(runbook.received.length).toBe(postsBefore + 1);
+      expect(runbook.requests.length).toBe(postsBefore + 1);
       await a!.stop('SIGKILL');
 
       // Still claimed, as the other replica sees it: failed, with no outcome.
@@ -185,7 +185,7 @@ for (const target of targets) {
       ).toHaveLength(1);
       const again = await call(a.url, `/api/actions/${webhook.action_id}/approve`, ADMIN, {});
       expect(again.status).toBe(409);
-      expect(runbook.received.length).toBe(postsBefore + 1);
+      expect(runbook.requests.length).toBe(postsBefore + 1);
     }, 60_000);
   });
 }

@@ -3,6 +3,7 @@
 // the adapters reach them over real sockets, with real headers and bodies.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { refusedUrl } from '../src/llm/testing/protocol-doubles.js';
 
 export interface RecordedRequest {
   method: string;
@@ -67,11 +68,9 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A URL on which nothing listens (a port that was just freed). */
-export async function downUrl(): Promise<string> {
-  const server = await startLoopbackServer(() => {});
-  await server.close();
-  return server.url;
+/** A base URL on which nothing listens (a port that was just freed). */
+export function downUrl(): Promise<string> {
+  return refusedUrl('');
 }
 
 // ---------------------------------------------------------------- OPA
@@ -240,14 +239,18 @@ export function startWebhookProtocolDouble(options: WebhookProtocolDoubleOptions
  * A Slack incoming webhook: `POST /services/T.../B.../...` with a JSON body
  * holding `text` (or `blocks`) answers 200 `ok`; a body without them 400
  * `no_text`, an unknown hook path 404 `no_service`; `statuses` forces answers
- * (Slack uses 429 with Retry-After and 500 `rollup_error`).
+ * (Slack uses 429 with Retry-After and 500 `rollup_error`); `delayMs` holds
+ * each answer back.
  */
-export function startSlackProtocolDouble(options: { hookPath?: string; statuses?: number[] } = {}) {
+export function startSlackProtocolDouble(
+  options: { hookPath?: string; statuses?: number[]; delayMs?: number } = {},
+) {
   const hookPath = options.hookPath ?? '/services/T000/B000/XXXX';
   let n = 0;
-  return startLoopbackServer((req, res) => {
+  return startLoopbackServer(async (req, res) => {
     const forced = options.statuses?.[Math.min(n, (options.statuses?.length ?? 1) - 1)];
     n++;
+    if (options.delayMs) await sleep(options.delayMs);
     res.setHeader('content-type', 'text/plain');
     if (forced === 429) {
       res.writeHead(429, { 'retry-after': '0' });

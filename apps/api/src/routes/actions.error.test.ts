@@ -1,14 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { downUrl, type LoopbackServer, startWebhookProtocolDouble } from '@agent/adapters/testing';
 import { issueLicense } from '@agent/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApi, type Json, postJson, readJson, type TestApi } from '../../test/harness.js';
-import {
-  type ReceiverProtocolDouble,
-  refusedUrl,
-  startRunbookProtocolDouble,
-} from '../../test/remediation-doubles.js';
 
 const KEYS = { API_KEYS: 'acme:user-key-1', ADMIN_KEYS: 'admin-key-1', DEDUP_WINDOW_SEC: '0' };
 const USER = { 'X-API-Key': 'user-key-1' };
@@ -100,10 +96,10 @@ describe('actions and audit routes refuse what they must', () => {
 
 describe('remediation when its backends fail', () => {
   let dir: string;
-  let runbook: ReceiverProtocolDouble;
+  let runbook: LoopbackServer;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'api-backends-'));
-    runbook = await startRunbookProtocolDouble();
+    runbook = await startWebhookProtocolDouble({ statuses: [202] });
   });
   afterAll(async () => {
     await runbook.close();
@@ -112,7 +108,7 @@ describe('remediation when its backends fail', () => {
   it('denies every action when OPA is down, and still answers the analysis', async () => {
     const api = await createTestApi({
       ...KEYS,
-      OPA_ENDPOINT: await refusedUrl(),
+      OPA_ENDPOINT: await downUrl(),
       OPA_TIMEOUT_MS: '300',
       NOTIFY_WEBHOOK_URL: 'http://127.0.0.1:9/services/x',
     });
@@ -166,7 +162,7 @@ describe('remediation when its backends fail', () => {
     const api = await createTestApi({
       ...KEYS,
       POLICY_FILE: policy,
-      VAULT_URL: await refusedUrl(),
+      VAULT_URL: await downUrl(),
       VAULT_TOKEN: 'hvs.never-shown',
     });
     try {
@@ -185,7 +181,7 @@ describe('remediation when its backends fail', () => {
         /secret "devops\/runbooks#token" could not be read: vault: cannot reach/,
       );
       expect(JSON.stringify(action)).not.toContain('hvs.never-shown');
-      expect(runbook.received).toEqual([]);
+      expect(runbook.requests).toEqual([]);
     } finally {
       await api.close();
     }

@@ -1,14 +1,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  type LoopbackServer,
+  startSlackProtocolDouble,
+  startWebhookProtocolDouble,
+} from '@agent/adapters/testing';
 import { keyIdOf } from '@agent/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApi, type Json, postJson, readJson, type TestApi } from '../../test/harness.js';
-import {
-  type ReceiverProtocolDouble,
-  startRunbookProtocolDouble,
-  startSlackProtocolDouble,
-} from '../../test/remediation-doubles.js';
 
 const USER = { 'X-API-Key': 'user-key-1' };
 const ADMIN = { 'X-API-Key': 'admin-key-1' };
@@ -18,8 +18,8 @@ const OOM = [
 ].join('\n');
 const CONTEXT = { service: 'payments-api', namespace: 'payments' };
 
-let slack: ReceiverProtocolDouble;
-let runbook: ReceiverProtocolDouble;
+let slack: LoopbackServer;
+let runbook: LoopbackServer;
 let api: TestApi;
 let dir: string;
 
@@ -56,7 +56,7 @@ async function autoLog(extra: Record<string, unknown> = {}): Promise<Json> {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'api-actions-'));
   slack = await startSlackProtocolDouble();
-  runbook = await startRunbookProtocolDouble(30);
+  runbook = await startWebhookProtocolDouble({ delayMs: 30, statuses: [202] });
   const secrets = join(dir, 'secrets.env');
   writeFileSync(secrets, 'RUNBOOKS_TOKEN=rb-123\n');
   api = await createTestApi({
@@ -78,7 +78,7 @@ describe('governed remediation over HTTP', () => {
     const result = await autoLog();
     const notify = result.actions.find((a: Json) => a.plugin === 'notify');
     expect(notify).toMatchObject({ decision: 'allowed', status: 'executed' });
-    expect(slack.received.at(-1)?.json).toMatchObject({
+    expect(slack.requests.at(-1)?.json).toMatchObject({
       text: expect.stringContaining('*oom in payments-api*'),
     });
     const webhook = result.actions.find((a: Json) => a.plugin === 'webhook');
@@ -108,7 +108,7 @@ describe('governed remediation over HTTP', () => {
   it('runs an approved action exactly once under 20 simultaneous approvals', async () => {
     const result = await autoLog();
     const id = result.actions.find((a: Json) => a.plugin === 'webhook').action_id;
-    const before = runbook.received.length;
+    const before = runbook.requests.length;
     const responses = await Promise.all(
       Array.from({ length: 20 }, () =>
         api.app.request(`/api/actions/${id}/approve`, { method: 'POST', headers: ADMIN }),
@@ -126,8 +126,8 @@ describe('governed remediation over HTTP', () => {
     });
     const conflict = await readJson(responses.find((r) => r.status === 409)!);
     expect(conflict.error.code).toBe('action_not_pending');
-    expect(runbook.received.length - before).toBe(1);
-    const sent = runbook.received.at(-1)!;
+    expect(runbook.requests.length - before).toBe(1);
+    const sent = runbook.requests.at(-1)!;
     expect(sent.headers.authorization).toBe('Bearer rb-123');
     expect(sent.headers['idempotency-key']).toBe(id);
 
