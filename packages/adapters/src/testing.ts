@@ -7,6 +7,7 @@ export {
   downUrl,
   type LoopbackServer,
   type OpaProtocolDoubleOptions,
+  startLoopbackServer,
   startOpaProtocolDouble,
   startSlackProtocolDouble,
   startVaultProtocolDouble,
