@@ -18,11 +18,11 @@
 //   pnpm bench:observability -- --requests 4000 --connections 50 --rounds 3 --json
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { Agent, createServer as createHttpServer, request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const API_MAIN = join(ROOT, 'apps', 'api', 'dist', 'main.js');
@@ -130,29 +130,23 @@ const CONFIGS = {
 };
 
 /**
- * A stand-in for an OpenTelemetry collector: accepts OTLP/HTTP exports on
- * POST /v1/traces, reads and discards them, and answers 200 with an empty
+ * A stand-in for an OpenTelemetry collector: the adapters' loopback server
+ * answering every OTLP/HTTP export with 200 and an empty
  * ExportTraceServiceResponse (`{}`), as the protocol's success response is.
  */
-function startOtlpSink() {
-  let exports = 0;
-  const server = createHttpServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      if (req.method === 'POST' && req.url === '/v1/traces') exports++;
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('{}');
-    });
+async function startOtlpSink() {
+  const { startLoopbackServer } = await import(
+    pathToFileURL(join(ROOT, 'packages', 'adapters', 'dist', 'testing.js')).href
+  );
+  const sink = await startLoopbackServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
   });
-  return new Promise((resolveSink) => {
-    server.listen(0, '127.0.0.1', () => {
-      resolveSink({
-        endpoint: `http://127.0.0.1:${server.address().port}`,
-        exports: () => exports,
-        close: () => new Promise((done) => server.close(done)),
-      });
-    });
-  });
+  return {
+    endpoint: sink.url,
+    exports: () =>
+      sink.requests.filter((r) => r.method === 'POST' && r.path === '/v1/traces').length,
+    close: () => sink.close(),
+  };
 }
 
 /** The built API with its output to /dev/null; resolves once /api/health answers. */
