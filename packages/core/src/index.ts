@@ -72,6 +72,7 @@ export {
   toWireActionRecord,
   toWireAuditEntry,
   toWireIncident,
+  toWirePage,
   toWireResult,
   toWireTraceStep,
 } from './wire.js';

@@ -6,6 +6,7 @@ import type {
   Decision,
   Evidence,
   Mode,
+  Page,
   PlannedAction,
   Risk,
   Severity,
@@ -239,4 +240,12 @@ export function toWireAuditEntry(e: AuditEntry): WireAuditEntry {
     reasons: e.reasons,
     result: e.result,
   };
+}
+
+/** A page of a list route: its items mapped to the wire, and the cursor of the next one. */
+export function toWirePage<T, W>(
+  page: Page<T>,
+  toWire: (item: T) => W,
+): { items: W[]; next_cursor: string | null } {
+  return { items: page.items.map(toWire), next_cursor: page.nextCursor };
 }

@@ -1,4 +1,4 @@
-import { ACTION_STATUSES, toWireActionRecord } from '@agent/core';
+import { ACTION_STATUSES, toWireActionRecord, toWirePage } from '@agent/core';
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { RouteTable } from '../http/route-table.js';
 import { secureRoute } from '../http/secure-route.js';
@@ -75,10 +75,7 @@ export function registerActionRoutes(app: OpenAPIHono, runtime: Runtime, table: 
         { status: query.status, limit: query.limit, cursor: query.cursor },
         c.get('principal'),
       );
-      return c.json(
-        { items: page.items.map(toWireActionRecord), next_cursor: page.nextCursor },
-        200,
-      );
+      return c.json(toWirePage(page, toWireActionRecord), 200);
     },
   );
 

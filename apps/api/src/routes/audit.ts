@@ -1,4 +1,4 @@
-import { toWireAuditEntry } from '@agent/core';
+import { toWireAuditEntry, toWirePage } from '@agent/core';
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { RouteTable } from '../http/route-table.js';
 import { secureRoute } from '../http/secure-route.js';
@@ -52,7 +52,7 @@ export function registerAuditRoute(app: OpenAPIHono, runtime: Runtime, table: Ro
         { limit: query.limit, cursor: query.cursor },
         c.get('principal'),
       );
-      return c.json({ items: page.items.map(toWireAuditEntry), next_cursor: page.nextCursor }, 200);
+      return c.json(toWirePage(page, toWireAuditEntry), 200);
     },
   );
 }

@@ -1,4 +1,4 @@
-import { CATEGORIES, SEVERITIES, toWireIncident } from '@agent/core';
+import { CATEGORIES, SEVERITIES, toWireIncident, toWirePage } from '@agent/core';
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { RouteTable } from '../http/route-table.js';
 import { secureRoute } from '../http/secure-route.js';
@@ -63,7 +63,7 @@ export function registerIncidentRoutes(
         },
         c.get('principal'),
       );
-      return c.json({ items: page.items.map(toWireIncident), next_cursor: page.nextCursor }, 200);
+      return c.json(toWirePage(page, toWireIncident), 200);
     },
   );
 
