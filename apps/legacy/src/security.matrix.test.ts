@@ -1,90 +1,22 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRuntime, type RouteAccess, type RouteEntry, type Runtime } from '@agent/api';
+import { createRuntime, type Runtime } from '@agent/api';
 import { loadConfig } from '@agent/config';
 import { createLogger } from '@agent/observability';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CODE_OF,
+  CREDENTIALS,
+  expectedOutcome,
+  KEYS,
+  MODES,
+  requestFor,
+} from '../../api/test/security-matrix.js';
 import { createLegacyApp } from './app.js';
 
 // The legacy app's route x credential matrix (issue 6), generated from its
-// route table like the primary API's, so a new legacy route is covered too.
-
-const KEYS = {
-  userA: 'legacy-matrix-user-a',
-  userB: 'legacy-matrix-user-b',
-  admin: 'legacy-matrix-admin',
-  unknown: 'legacy-matrix-nobody',
-} as const;
-
-type Credential = 'none' | 'unknown' | 'user' | 'other_tenant' | 'admin' | 'admin_query';
-const CREDENTIALS: readonly Credential[] = [
-  'none',
-  'unknown',
-  'user',
-  'other_tenant',
-  'admin',
-  'admin_query',
-];
-
-const MODES = [
-  {
-    name: 'keyed',
-    env: { API_KEYS: `tenant-a:${KEYS.userA},tenant-b:${KEYS.userB}`, ADMIN_KEYS: KEYS.admin },
-  },
-  { name: 'open', env: {} },
-  { name: 'open with admin keys', env: { ADMIN_KEYS: KEYS.admin } },
-  {
-    name: 'keyed, licence required and missing',
-    env: {
-      API_KEYS: `tenant-a:${KEYS.userA},tenant-b:${KEYS.userB}`,
-      ADMIN_KEYS: KEYS.admin,
-      REQUIRE_LICENSE: 'true',
-    },
-  },
-] as const;
-
-type Outcome = 'pass' | 401 | 402 | 403;
-const CODE_OF = { 401: 'unauthorized', 402: 'license_invalid', 403: 'forbidden' } as const;
-
-function expectedOutcome(mode: string, access: RouteAccess, credential: Credential): Outcome {
-  if (access === 'none') return 'pass';
-  if (mode === 'keyed, licence required and missing') {
-    const keyed = expectedOutcome('keyed', access, credential);
-    return keyed === 'pass' ? 402 : keyed;
-  }
-  const isAdmin = credential === 'admin' || credential === 'admin_query';
-  if (mode === 'open') return access === 'key' ? 'pass' : 403;
-  if (mode === 'open with admin keys') {
-    if (isAdmin) return 'pass';
-    if (credential === 'none') return access === 'key' ? 'pass' : 401;
-    return 401;
-  }
-  if (credential === 'none' || credential === 'unknown') return 401;
-  if (access === 'key') return 'pass';
-  return isAdmin ? 'pass' : 403;
-}
-
-function requestFor(route: RouteEntry, credential: Credential): { url: string; init: RequestInit } {
-  let url = route.path.replace(/\{[^}/]+\}/g, '00000000-0000-4000-8000-000000000000');
-  const headers: Record<string, string> = {};
-  const key = {
-    none: undefined,
-    unknown: KEYS.unknown,
-    user: KEYS.userA,
-    other_tenant: KEYS.userB,
-    admin: KEYS.admin,
-    admin_query: undefined,
-  }[credential];
-  if (key) headers['X-API-Key'] = key;
-  if (credential === 'admin_query') url += `?api_key=${KEYS.admin}`;
-  const init: RequestInit = { method: route.method, headers };
-  if (route.method !== 'GET' && route.method !== 'HEAD') {
-    headers['Content-Type'] = 'application/json';
-    init.body = '{}';
-  }
-  return { url, init };
-}
+// route table with the primary API's matrix, so a new legacy route is covered too.
 
 for (const mode of MODES) {
   describe(`legacy route x credential matrix (${mode.name} mode)`, () => {
