@@ -38,6 +38,7 @@ export {
   findPlugin,
   namespaceName,
   PLUGIN_CATALOG,
+  parseParams,
   pluginNames,
   resourceName,
   safePath,

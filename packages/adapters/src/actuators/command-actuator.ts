@@ -1,8 +1,13 @@
 import { spawn } from 'node:child_process';
-import { type Actuator, type ActuatorContext, type ActuatorResult, findPlugin } from '@agent/core';
+import {
+  type Actuator,
+  type ActuatorContext,
+  type ActuatorResult,
+  findPlugin,
+  parseParams,
+} from '@agent/core';
 import type { CommandSettings } from '../policy/policy-file.js';
 import { resolveSecretValues } from '../secrets/resolve-secret-values.js';
-import { parseOperationParams } from './operation-params.js';
 
 export interface CommandActuatorOptions {
   /** `actuators.command` of the policy file: commands and the executable allowlist (empty: nothing runs). */
@@ -59,7 +64,7 @@ export class CommandActuator implements Actuator {
     params: Record<string, unknown>,
     context: ActuatorContext,
   ): Promise<ActuatorResult> {
-    const parsed = parseOperationParams(this.spec, operation, params);
+    const parsed = parseParams(this.spec.name, operation, params);
     if (!parsed.ok) return { ok: false, error: parsed.error };
     const blocked = this.unavailable(operation, parsed.data);
     if (blocked) return { ok: false, error: blocked };

@@ -1,9 +1,14 @@
-import { type Actuator, type ActuatorContext, type ActuatorResult, findPlugin } from '@agent/core';
+import {
+  type Actuator,
+  type ActuatorContext,
+  type ActuatorResult,
+  findPlugin,
+  parseParams,
+} from '@agent/core';
 import type { KyInstance } from 'ky';
 import { describeHttpFailure } from '../http/http-errors.js';
 import { type DecorateHeaders, outboundHttp } from '../http/outbound-http.js';
 import type { NotifySettings } from '../policy/policy-file.js';
-import { parseOperationParams } from './operation-params.js';
 
 export interface NotifyActuatorOptions {
   /** `NOTIFY_WEBHOOK_URL`: a Slack-compatible incoming webhook. Unset: not configured. */
@@ -49,7 +54,7 @@ export class NotifyActuator implements Actuator {
     params: Record<string, unknown>,
     context: ActuatorContext,
   ): Promise<ActuatorResult> {
-    const parsed = parseOperationParams(this.spec, operation, params);
+    const parsed = parseParams(this.spec.name, operation, params);
     if (!parsed.ok) return { ok: false, error: parsed.error };
     if (!this.#url) return { ok: false, error: 'notify is not configured (NOTIFY_WEBHOOK_URL)' };
     const url = this.#url;

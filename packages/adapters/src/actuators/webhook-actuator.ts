@@ -1,11 +1,16 @@
-import { type Actuator, type ActuatorContext, type ActuatorResult, findPlugin } from '@agent/core';
+import {
+  type Actuator,
+  type ActuatorContext,
+  type ActuatorResult,
+  findPlugin,
+  parseParams,
+} from '@agent/core';
 import type { KyInstance } from 'ky';
 import { clip, describeHttpFailure } from '../http/http-errors.js';
 import { type DecorateHeaders, outboundHttp } from '../http/outbound-http.js';
 import type { WebhookSettings } from '../policy/policy-file.js';
 import { resolveSecretValues } from '../secrets/resolve-secret-values.js';
 import { hostAllowed } from './host-allowlist.js';
-import { parseOperationParams } from './operation-params.js';
 
 export interface WebhookActuatorOptions {
   /** `actuators.webhook` of the policy file: hooks and the host allowlist (empty: nothing can be called). */
@@ -65,7 +70,7 @@ export class WebhookActuator implements Actuator {
     params: Record<string, unknown>,
     context: ActuatorContext,
   ): Promise<ActuatorResult> {
-    const parsed = parseOperationParams(this.spec, operation, params);
+    const parsed = parseParams(this.spec.name, operation, params);
     if (!parsed.ok) return { ok: false, error: parsed.error };
     const blocked = this.unavailable(operation, parsed.data);
     if (blocked) return { ok: false, error: blocked };

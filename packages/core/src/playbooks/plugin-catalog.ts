@@ -215,20 +215,32 @@ export function pluginNames(): string[] {
 }
 
 /**
- * Checks parameters against their operation's schema held to a request's
- * scope. Returns the reason they do not fit, or null when they do.
+ * Parses parameters with their operation's schema held to a scope (the
+ * catalog's own by default): the parsed values, or the reason they do not
+ * fit. The planner and every actuator check through it.
  */
+export function parseParams(
+  plugin: string,
+  operation: string,
+  params: Record<string, unknown>,
+  scope: ParamScope = DEFAULT_PARAM_SCOPE,
+): { ok: true; data: Record<string, unknown> } | { ok: false; error: string } {
+  const spec = findOperation(plugin, operation);
+  if (!spec) return { ok: false, error: `unknown operation ${plugin}.${operation}` };
+  const parsed = spec.scoped(scope).safeParse(params);
+  if (parsed.success) return { ok: true, data: parsed.data };
+  const issue = parsed.error.issues[0];
+  const where = issue?.path.length ? issue.path.join('.') : '(root)';
+  return { ok: false, error: `parameter ${where} rejected: ${issue?.message ?? 'invalid'}` };
+}
+
+/** The reason parameters do not fit their operation's schema held to a request's scope, or null. */
 export function checkParams(
   plugin: string,
   operation: string,
   params: Record<string, unknown>,
   scope: ParamScope,
 ): string | null {
-  const spec = findOperation(plugin, operation);
-  if (!spec) return `unknown operation ${plugin}.${operation}`;
-  const parsed = spec.scoped(scope).safeParse(params);
-  if (parsed.success) return null;
-  const issue = parsed.error.issues[0];
-  const where = issue?.path.length ? issue.path.join('.') : '(root)';
-  return `parameter ${where} rejected: ${issue?.message ?? 'invalid'}`;
+  const parsed = parseParams(plugin, operation, params, scope);
+  return parsed.ok ? null : parsed.error;
 }
