@@ -264,7 +264,7 @@ export function createAgent(options: AgentOptions = {}): Agent {
     if (typeof input.log !== 'string' || input.log.trim() === '') {
       throw new ValidationError('log: must be a non-empty string');
     }
-    admit(input);
+    const admitted = admit(input);
     const records = await telemetry.stage('ingest', async () =>
       ingestLog(redactSecrets(input.log)),
     );
@@ -272,12 +272,12 @@ export function createAgent(options: AgentOptions = {}): Agent {
     await telemetry.stage('mine', async () => {
       for (const record of records) analysis.add(record);
     });
-    return conclude(analysis, input, started);
+    return conclude(analysis, input, admitted, started);
   }
 
   async function processLogStream(input: ProcessLogStreamInput): Promise<AnalysisResult> {
     const started = clock.monotonicMs();
-    admit(input);
+    const admitted = admit(input);
     const analysis = new LogAnalysis(await loadMiner());
     await telemetry.stage('ingest', async () => {
       for await (const records of streamRecords(input.chunks)) {
@@ -285,16 +285,16 @@ export function createAgent(options: AgentOptions = {}): Agent {
       }
     });
     if (analysis.records === 0) throw new ValidationError('log: must be a non-empty string');
-    return conclude(analysis, input, started);
+    return conclude(analysis, input, admitted, started);
   }
 
   /** The stages after mining and signals, shared by the whole-text and streaming paths. */
   async function conclude(
     analysis: LogAnalysis,
     input: Omit<ProcessLogInput, 'log'>,
+    { mode, principal }: ReturnType<typeof admit>,
     started: number,
   ): Promise<AnalysisResult> {
-    const { mode, principal } = admit(input);
     const strategy: Strategy =
       input.llmConfig?.strategy ?? (reasoning.enableReflection ? 'reflective' : 'classic');
     const context = input.context ?? {};
