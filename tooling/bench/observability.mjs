@@ -11,18 +11,18 @@
 //             would take them)
 //   quiet     LOG_LEVEL=warn, metrics, tracing off
 //
-// The load: a keep-alive node:http client, --connections sockets, a fixed
+// The load: autocannon (./load.mjs), --connections keep-alive sockets, a fixed
 // --requests of POST /api/process_log with one 2 KB log, after a warm-up.
 //
 //   pnpm bench:observability
 //   pnpm bench:observability -- --requests 4000 --connections 50 --rounds 3 --json
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { drive } from './load.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const API_MAIN = join(ROOT, 'apps', 'api', 'dist', 'main.js');
@@ -200,43 +200,19 @@ async function startApi(name, extraEnv = {}) {
   };
 }
 
-/** `total` POSTs over `connections` keep-alive sockets; returns ok count, errors and elapsed ms. */
+/** `total` POSTs of `body` to process_log; returns 200s, other outcomes by status, and elapsed ms. */
 async function load(url, body, total, connections) {
-  const agent = new Agent({ keepAlive: true, maxSockets: connections });
-  const { hostname, port } = new URL(url);
-  const headers = {
-    'Content-Type': 'application/json',
-    'Content-Length': Buffer.byteLength(body),
-    'X-API-Key': API_KEY,
-  };
-  const post = () =>
-    new Promise((resolveStatus) => {
-      const req = request(
-        { agent, hostname, port, method: 'POST', path: '/api/process_log', headers },
-        (res) => {
-          res.resume();
-          res.on('end', () => resolveStatus(res.statusCode));
-        },
-      );
-      req.on('error', (error) => resolveStatus(error.code ?? 'error'));
-      req.end(body);
-    });
-  let next = 0;
-  let ok = 0;
-  const errors = {};
-  const started = performance.now();
-  const worker = async () => {
-    while (next < total) {
-      next++;
-      const status = await post();
-      if (status === 200) ok++;
-      else errors[status] = (errors[status] ?? 0) + 1;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(connections, total) }, worker));
-  const elapsedMs = performance.now() - started;
-  agent.destroy();
-  return { ok, errors, elapsedMs };
+  const result = await drive(url, '/api/process_log', {
+    connections: Math.min(connections, total),
+    amount: total,
+    bodyOf: () => body,
+    headers: { 'x-api-key': API_KEY },
+  });
+  const errors = Object.fromEntries(
+    Object.entries(result.statuses).filter(([status]) => status !== '200'),
+  );
+  if (result.errors > 0) errors.error = result.errors;
+  return { ok: result.ok, errors, elapsedMs: result.elapsedMs };
 }
 
 async function measure(name, args, body, otlpEndpoint) {

@@ -10,15 +10,15 @@
 // It starts the BUILT API (tooling/bench/store-server.mjs: the app exactly as
 // main.ts composes it, plus the bare route /__bench/bare in the same server
 // and process) on the default SQLite store in a temporary directory, then
-// drives it from this process with a keep-alive node:http load generator,
-// `--connections` requests in flight (default 50), each body the same ~2 KB
+// drives it from this process with autocannon (./load.mjs), `--connections`
+// keep-alive requests in flight (default 50), each body the same ~2 KB
 // JSON log (numbers vary per request, as in real logs). Each measured phase
 // runs after a warm-up:
 //   bare                  POST /__bench/bare (the baseline)
 //   process_log (new)     DEDUP_WINDOW_SEC=0: every request stores a new incident
 //   process_log (storm)   the default window (300 s): the same failure again, counted
 //                         on the open incident (one UPDATE, no actions)
-// and prints req/s, p50 / p95 / p99 latency, and process_log / bare. With
+// and prints req/s, p50 / p90 / p99 latency, and process_log / bare. With
 // TEST_DATABASE_URL or --database-url it runs the process_log phases again on
 // PostgreSQL (a schema of its own, dropped afterwards).
 //
@@ -27,12 +27,12 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { drive } from './load.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SERVER = join(ROOT, 'tooling', 'bench', 'store-server.mjs');
@@ -169,73 +169,6 @@ function startServer(env, { cpuProf, label }) {
   });
 }
 
-/**
- * Keeps `connections` requests in flight for `seconds`, each on a keep-alive
- * socket of one http.Agent. Returns completed requests, errors and latencies.
- */
-async function drive(url, path, { connections, seconds, bodyOf }) {
-  const target = new URL(path, url);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
-  const latencies = [];
-  const statuses = new Map();
-  let errors = 0;
-  let n = 0;
-  const deadline = performance.now() + seconds * 1000;
-  const once = (body) =>
-    new Promise((resolveRequest) => {
-      const started = performance.now();
-      const req = http.request(
-        {
-          agent,
-          host: target.hostname,
-          port: target.port,
-          path: target.pathname,
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(body),
-          },
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () => {
-            latencies.push(performance.now() - started);
-            statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
-            resolveRequest();
-          });
-        },
-      );
-      req.on('error', () => {
-        errors += 1;
-        resolveRequest();
-      });
-      req.end(body);
-    });
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: connections }, async () => {
-      while (performance.now() < deadline) await once(bodyOf(n++));
-    }),
-  );
-  const elapsed = (performance.now() - started) / 1000;
-  agent.destroy();
-  latencies.sort((a, b) => a - b);
-  const pct = (p) =>
-    latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
-  const ok = statuses.get(200) ?? 0;
-  return {
-    requests: latencies.length,
-    ok,
-    errors,
-    statuses: Object.fromEntries(statuses),
-    rps: ok / elapsed,
-    p50: pct(50),
-    p95: pct(95),
-    p99: pct(99),
-    max: latencies.at(-1) ?? NaN,
-  };
-}
-
 async function phase(url, path, args, bodyOf) {
   if (args.warmup > 0)
     await drive(url, path, { connections: args.connections, seconds: args.warmup, bodyOf });
@@ -326,12 +259,12 @@ if (args.json) {
   console.log(
     `\nbench:store  ${args.connections} connections, ${args.duration} s per phase after ${args.warmup} s warm-up, body ${bodyBytes} bytes, server LOG_LEVEL=${args.logLevel}\n`,
   );
-  console.log('| phase | store | req/s | x bare | p50 ms | p95 ms | p99 ms | non-200 |');
+  console.log('| phase | store | req/s | x bare | p50 ms | p90 ms | p99 ms | non-200 |');
   console.log('|---|---|---:|---:|---:|---:|---:|---:|');
   for (const r of results) {
     const bad = r.requests - r.ok + r.errors;
     console.log(
-      `| ${r.name} | ${r.store ?? '-'} | ${f(r.rps, 0)} | ${f(r.ratio, 2)} | ${f(r.p50, 2)} | ${f(r.p95, 2)} | ${f(r.p99, 2)} | ${bad} |`,
+      `| ${r.name} | ${r.store ?? '-'} | ${f(r.rps, 0)} | ${f(r.ratio, 2)} | ${f(r.p50, 2)} | ${f(r.p90, 2)} | ${f(r.p99, 2)} | ${bad} |`,
     );
   }
   const main = results.find((r) => r.store === 'sqlite' && r.name.includes('new'));
