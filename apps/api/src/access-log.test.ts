@@ -42,7 +42,7 @@ async function start(tracing: boolean) {
     logger: createLogger({
       level: 'info',
       format: 'json',
-      destination: { write: (l) => void output.push(l) },
+      destination: { write: (chunk) => void output.push(...chunk.split(/(?<=\n)/)) },
     }),
     spanExporter: new InMemorySpanExporter(),
   });

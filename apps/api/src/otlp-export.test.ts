@@ -46,7 +46,7 @@ beforeAll(async () => {
     logger: createLogger({
       level: 'info',
       format: 'json',
-      destination: { write: (l) => void logLines.push(l) },
+      destination: { write: (chunk) => void logLines.push(...chunk.split(/(?<=\n)/)) },
     }),
   });
   ({ app } = createApp(runtime));

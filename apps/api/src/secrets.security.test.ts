@@ -76,7 +76,8 @@ beforeAll(async () => {
     logger: createLogger({
       level: 'debug',
       format: 'json',
-      destination: { write: (line: string) => void logLines.push(line) },
+      // A batch of span lines arrives in one write: keep one entry per line.
+      destination: { write: (chunk: string) => void logLines.push(...chunk.split(/(?<=\n)/)) },
     }),
   });
   app = createApp(runtime).app;

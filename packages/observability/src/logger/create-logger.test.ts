@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger, type LogFormat } from './create-logger.js';
+import { createLogger, type LogFormat, writeLogLines } from './create-logger.js';
 import { REDACTED } from './redact-secrets.js';
 
 function capture() {
@@ -196,5 +196,83 @@ describe('createLogger options', () => {
   it('rejects an unknown format or level up front', () => {
     expect(() => createLogger({ level: 'info', format: 'xml' as LogFormat })).toThrow(/format/);
     expect(() => createLogger({ level: 'loud' as 'info', format: 'json' })).toThrow(/level/);
+  });
+});
+
+describe('writeLogLines', () => {
+  const withoutTime = (line: string) => line.replace(/"time":"[^"]+"/, '"time":"T"');
+
+  it('writes the lines logger.info would write, in one write, with one time', () => {
+    const records = [
+      { trace_id: 'a1', attributes: { 'db.operation.name': 'recordIncident', bytes: 1985 } },
+      { trace_id: 'b2', parent_span_id: undefined, note: 'quote " and \\ and \n', apiKey: 'k-1' },
+      {},
+    ];
+    const single = capture();
+    const each = createLogger({
+      level: 'info',
+      format: 'json',
+      destination: single.destination,
+      base: { service: 'api' },
+    });
+    for (const record of records) each.child({ component: 'tracing' }).info(record, 'span');
+    const batched = capture();
+    const batch = createLogger({
+      level: 'info',
+      format: 'json',
+      destination: batched.destination,
+      base: { service: 'api' },
+    });
+    writeLogLines(batch.child({ component: 'tracing' }), 'info', records, 'span');
+
+    expect(batched.lines).toHaveLength(1);
+    const lines = batched.lines[0]!.split('\n');
+    expect(lines.pop()).toBe('');
+    expect(lines.map(withoutTime)).toEqual(single.lines.map((line) => withoutTime(line.trimEnd())));
+    const times = new Set(lines.map((line) => JSON.parse(line).time));
+    expect(times.size).toBe(1);
+    expect([...times][0]).toMatch(ISO_TIME);
+    // Secret-named fields are scrubbed as on every other line.
+    expect(JSON.parse(lines[1]!).apiKey).toBe(REDACTED);
+  });
+
+  it('reformats the batch under the kv format, one logfmt line per record', () => {
+    const { lines, destination } = capture();
+    const logger = createLogger({ level: 'info', format: 'kv', destination });
+    writeLogLines(logger, 'info', [{ span_name: 'a' }, { span_name: 'b' }], 'span');
+    expect(lines).toHaveLength(1);
+    const [first, second, rest] = lines[0]!.split(/(?<=\n)/);
+    expect(first).toMatch(/^time=\S+ level=info msg=span span_name=a\n$/);
+    expect(second).toMatch(/ span_name=b\n$/);
+    expect(rest).toBeUndefined();
+  });
+
+  it('writes nothing below the logger level', () => {
+    const { lines, destination } = capture();
+    writeLogLines(
+      createLogger({ level: 'warn', format: 'json', destination }),
+      'info',
+      [{ a: 1 }],
+      'span',
+    );
+    expect(lines).toEqual([]);
+  });
+
+  it('keeps redact paths and values JSON cannot encode working, through pino', () => {
+    const { lines, destination } = capture();
+    const logger = createLogger({
+      level: 'info',
+      format: 'json',
+      destination,
+      redactPaths: ['llm.prompt'],
+    });
+    writeLogLines(logger, 'info', [{ llm: { prompt: 'the log text' } }], 'span');
+    expect(JSON.parse(lines[0]!).llm.prompt).toBe(REDACTED);
+
+    const plain = capture();
+    const other = createLogger({ level: 'info', format: 'json', destination: plain.destination });
+    writeLogLines(other, 'info', [{ big: 10n }, { n: 1 }], 'span');
+    expect(plain.lines).toHaveLength(2);
+    expect(JSON.parse(plain.lines[1]!)).toMatchObject({ n: 1, msg: 'span' });
   });
 });

@@ -19,7 +19,10 @@ export interface LogDestination {
 export interface LoggerOptions {
   level: LogLevel;
   format: LogFormat;
-  /** Defaults to `process.stdout`. Lines are written synchronously, one call per event. */
+  /**
+   * Defaults to `process.stdout`. Lines are written synchronously, each ending
+   * in a newline: one line a call, or a batch of lines in one call (writeLogLines).
+   */
   destination?: LogDestination;
   /** Fields on every line (e.g. `{ service, version }`). pid and hostname are left out by default. */
   base?: Record<string, unknown>;
@@ -38,28 +41,27 @@ function reformattingDestination(
   destination: LogDestination,
   format: (record: LogRecord) => string,
 ): DestinationStream {
-  const writeLine = (line: string): void => {
-    if (line === '') return;
-    let record: unknown;
+  const reformat = (line: string): string => {
     try {
-      record = JSON.parse(line);
+      return format(JSON.parse(line) as LogRecord);
     } catch {
       // Not expected from pino; pass the line through rather than lose it.
-      destination.write(`${line}\n`);
-      return;
+      return `${line}\n`;
     }
-    destination.write(format(record as LogRecord));
   };
   return {
     write(chunk: string): void {
-      // pino writes one newline-terminated line per call; JSON escapes inner
-      // newlines, so splitting on them is safe if a chunk ever holds several.
+      // One line from pino, or a batch from writeLogLines (written as one
+      // chunk again). JSON escapes inner newlines, so splitting on them is safe.
       const body = chunk.endsWith('\n') ? chunk.slice(0, -1) : chunk;
+      if (body === '') return;
       if (!body.includes('\n')) {
-        writeLine(body);
+        destination.write(reformat(body));
         return;
       }
-      for (const line of body.split('\n')) writeLine(line);
+      let out = '';
+      for (const line of body.split('\n')) if (line !== '') out += reformat(line);
+      destination.write(out);
     },
   };
 }
@@ -128,4 +130,53 @@ export function createLogger(options: LoggerOptions): Logger {
     return createChild.call(this, scrubSecrets(bindings), childOptions);
   } as Logger['child'];
   return logger;
+}
+
+/**
+ * Writes one line per record at `level` with message `msg`, in ONE write to
+ * the logger's destination, each line the one `logger[level](record, msg)`
+ * would write (same level label, bindings, secret scrubbing and field order),
+ * all stamped with one time: the moment of the call.
+ *
+ * For emitters of many lines at once (the console span exporter writes a
+ * batch of spans): pino stamps, serialises and writes every line on its own,
+ * a write call and an ISO time each, which costs a busy server more than the
+ * spans themselves. Loggers with pino `redact` paths keep pino's own path.
+ */
+export function writeLogLines(
+  logger: Logger,
+  level: pino.Level,
+  records: readonly Record<string, unknown>[],
+  msg: string,
+): void {
+  if (records.length === 0 || !logger.isLevelEnabled(level)) return;
+  const symbols = pino.symbols;
+  const internals = logger as unknown as Record<symbol, unknown>;
+  const stringifiers = internals[symbols.stringifiersSym] as Record<PropertyKey, unknown>;
+  if (Object.keys(stringifiers).length > 0 || stringifiers[symbols.wildcardFirstSym]) {
+    for (const record of records) logger[level](record, msg);
+    return;
+  }
+  const levelPrefix = (internals[symbols.lsCacheSym] as Record<number, string>)[
+    logger.levels.values[level] as number
+  ];
+  const time = (internals[symbols.timeSym] as () => string)();
+  const bindings = internals[symbols.chindingsSym] as string;
+  const formatters = internals[symbols.formattersSym] as {
+    log?: (record: Record<string, unknown>) => Record<string, unknown>;
+  };
+  const end = `,"msg":${JSON.stringify(msg)}${internals[symbols.endSym] as string}`;
+  const head = `${levelPrefix}${time}${bindings}`;
+  let lines = '';
+  try {
+    for (const record of records) {
+      const fields = JSON.stringify(formatters.log ? formatters.log(record) : record);
+      lines += fields.length > 2 ? `${head},${fields.slice(1, -1)}${end}` : `${head}${end}`;
+    }
+  } catch {
+    // A value JSON cannot encode (a BigInt, a cycle): pino's own path copes.
+    for (const record of records) logger[level](record, msg);
+    return;
+  }
+  (internals[symbols.streamSym] as DestinationStream).write(lines);
 }

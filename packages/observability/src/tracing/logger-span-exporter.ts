@@ -1,12 +1,13 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode, hrTimeToMilliseconds } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import type { Logger } from '../logger/create-logger.js';
+import { type Logger, writeLogLines } from '../logger/create-logger.js';
 
 /**
  * A console exporter that writes each finished span as a log line through
  * the service logger. OpenTelemetry's ConsoleSpanExporter prints with
  * console.dir, which would put non-log text on stdout under LOG_FORMAT=json/kv.
+ * A batch of spans is written in one call (see writeLogLines).
  */
 export function createLoggerSpanExporter(logger: Logger): SpanExporter {
   const spanLogger = logger.child({ component: 'tracing' });
@@ -21,10 +22,12 @@ export function createLoggerSpanExporter(logger: Logger): SpanExporter {
         });
         return;
       }
-      for (const span of spans) {
-        const { traceId, spanId } = span.spanContext();
-        spanLogger.info(
-          {
+      writeLogLines(
+        spanLogger,
+        'info',
+        spans.map((span) => {
+          const { traceId, spanId } = span.spanContext();
+          return {
             trace_id: traceId,
             span_id: spanId,
             parent_span_id: span.parentSpanContext?.spanId,
@@ -33,10 +36,10 @@ export function createLoggerSpanExporter(logger: Logger): SpanExporter {
             duration_ms: Math.round(hrTimeToMilliseconds(span.duration) * 1000) / 1000,
             span_status: SpanStatusCode[span.status.code],
             attributes: span.attributes,
-          },
-          'span',
-        );
-      }
+          };
+        }),
+        'span',
+      );
       resultCallback({ code: ExportResultCode.SUCCESS });
     },
     async shutdown(): Promise<void> {

@@ -63,7 +63,7 @@ describe('OTLP/HTTP export', () => {
     const logger = createLogger({
       level: 'info',
       format: 'json',
-      destination: { write: (l) => void lines.push(l) },
+      destination: { write: (chunk) => void lines.push(...chunk.split(/(?<=\n)/)) },
     });
     const tracing = setupTracing({
       enabled: true,

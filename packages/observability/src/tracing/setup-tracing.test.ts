@@ -12,7 +12,8 @@ function capturingLogger(format: LogFormat = 'json') {
   const logger = createLogger({
     level: 'info',
     format,
-    destination: { write: (l) => void lines.push(l) },
+    // Span lines come in one write per exported batch: one entry per line.
+    destination: { write: (chunk) => void lines.push(...chunk.split(/(?<=\n)/)) },
   });
   return { lines, logger };
 }
