@@ -1,5 +1,11 @@
 import type { Actuator, KnowledgeStore, PolicyEngine, SecretStore } from '@agent/core';
-import { type Attributes, type Span, SpanStatusCode, type Tracer } from '@agent/observability';
+import {
+  type Attributes,
+  type Span,
+  SpanStatusCode,
+  type Tracer,
+  withSpan,
+} from '@agent/observability';
 
 // Spans for what the agent asks of its ports: each policy decision, secret
 // read, actuator call and store query. Attributes are ids, names, categories
@@ -10,21 +16,14 @@ function traced<T>(
   name: string,
   attributes: Attributes,
   run: () => Promise<T>,
-  after?: (span: Span, result: T) => void,
+  after: (span: Span, result: T) => void,
 ): Promise<T> {
-  return tracer.startActiveSpan(name, { attributes }, async (span) => {
-    try {
-      const result = await run();
-      after?.(span, result);
+  return withSpan(tracer, name, attributes, (span) =>
+    run().then((result) => {
+      after(span, result);
       return result;
-    } catch (error) {
-      span.recordException(error instanceof Error ? error : { name: 'NonError' });
-      span.setStatus({ code: SpanStatusCode.ERROR });
-      throw error;
-    } finally {
-      span.end();
-    }
-  });
+    }),
+  );
 }
 
 export function tracedPolicyEngine(engine: PolicyEngine, tracer: Tracer): PolicyEngine {

@@ -134,6 +134,33 @@ describe('setupTracing enabled', () => {
     expect(span?.events[0]?.attributes?.['exception.message']).toBe('refused');
   });
 
+  it('withSpan ends the span when the promise settles, failed on a rejection', async () => {
+    const exporter = new InMemorySpanExporter();
+    active = setupTracing({ enabled: true, serviceName: 'svc', serviceVersion: '1', exporter });
+    let release = () => {};
+    const pending = withSpan(active.tracer, 'store.query', undefined, () => {
+      return new Promise<string>((resolve) => {
+        release = () => resolve('rows');
+      });
+    });
+    await active.forceFlush();
+    expect(exporter.getFinishedSpans()).toEqual([]);
+    release();
+    await expect(pending).resolves.toBe('rows');
+    await expect(
+      withSpan(active.tracer, 'policy.decide', undefined, async () => {
+        throw new Error('opa down');
+      }),
+    ).rejects.toThrow('opa down');
+    await active.forceFlush();
+    const spans = exporter.getFinishedSpans();
+    expect(spans.map((s) => [s.name, s.status.code])).toEqual([
+      ['store.query', SpanStatusCode.UNSET],
+      ['policy.decide', SpanStatusCode.ERROR],
+    ]);
+    expect(spans[1]?.events[0]?.attributes?.['exception.message']).toBe('opa down');
+  });
+
   it('injects W3C trace context into outgoing Headers inside a span', async () => {
     active = setupTracing({
       enabled: true,
