@@ -32,6 +32,7 @@ import {
   type VoteTally,
 } from '@agent/core';
 import { type CompiledQuery, type Insertable, type Kysely, type Selectable, sql } from 'kysely';
+import { preparedInsert, preparedQuery } from './prepared-query.js';
 import type { AuditLogTable, IncidentsTable, KnowledgeDatabase, SqlDialectName } from './schema.js';
 import * as actionStore from './sql-action-store.js';
 import type { SqliteGroupCommit } from './sqlite-group-commit.js';
@@ -62,6 +63,8 @@ export class SqlKnowledgeStore implements KnowledgeStore {
   /** SQLite only: the group commit of the connection under `#db`. */
   readonly #sqlite: SqliteGroupCommit | undefined;
   #closing: Promise<void> | null = null;
+  /** The statements every process_log runs, compiled once (see prepared-query.ts). */
+  readonly #queries: ReturnType<typeof prepareQueries>;
 
   /**
    * `options.sqlite` is the group commit of the SQLite connection the Kysely
@@ -76,6 +79,7 @@ export class SqlKnowledgeStore implements KnowledgeStore {
     this.#db = db;
     this.dialect = dialect;
     this.#sqlite = options.sqlite;
+    this.#queries = prepareQueries(db);
   }
 
   async saveIncident(incident: StoredIncident): Promise<void> {
@@ -112,8 +116,9 @@ export class SqlKnowledgeStore implements KnowledgeStore {
     dedupWindowSec: number,
   ): Promise<IncidentOccurrence> {
     const row = toRow(incident);
+    const queries = this.#queries;
     if (!(dedupWindowSec > 0)) {
-      await this.#run('recordIncident', (db) => db.insertInto('incidents').values(row).execute());
+      await this.#run('recordIncident', (db) => db.executeQuery(queries.insertIncidents([row])));
       return { incidentId: incident.incidentId, occurrences: row.occurrences, deduplicated: false };
     }
     const seenAt = row.last_seen_at as string;
@@ -125,20 +130,12 @@ export class SqlKnowledgeStore implements KnowledgeStore {
       // and then take the update branch, which only counts a repeat while the
       // open incident is inside the window.
       for (let attempt = 0; attempt < 3; attempt++) {
-        const claimed = await db
-          .insertInto('incidents')
-          .values({ ...row, dedup_key: key })
-          .onConflict((conflict) =>
-            conflict
-              .column('dedup_key')
-              .doUpdateSet((eb) => ({
-                occurrences: eb('incidents.occurrences', '+', 1),
-                last_seen_at: sql<string>`case when ${eb.ref('excluded.last_seen_at')} > ${eb.ref('incidents.last_seen_at')} then ${eb.ref('excluded.last_seen_at')} else ${eb.ref('incidents.last_seen_at')} end`,
-              }))
-              .where('incidents.last_seen_at', '>', cutoff),
-          )
-          .returning(['incident_id', 'occurrences'])
-          .executeTakeFirst();
+        const { rows } = await db.executeQuery(
+          queries.claimIncident({ ...row, dedup_key: key, cutoff }),
+        );
+        const claimed = rows[0] as
+          | { incident_id: string; occurrences: number | string }
+          | undefined;
         if (claimed !== undefined) {
           return {
             incidentId: claimed.incident_id,
@@ -149,37 +146,28 @@ export class SqlKnowledgeStore implements KnowledgeStore {
         // The key belongs to an incident outside the window: close it (only
         // if still stale) and try again; a replica racing here either opens
         // the new incident or counts a repeat of the one that did.
-        await db
-          .updateTable('incidents')
-          .set({ dedup_key: null })
-          .where('dedup_key', '=', key)
-          .where('last_seen_at', '<=', cutoff)
-          .execute();
+        await db.executeQuery(queries.releaseDedupKey({ key, cutoff }));
       }
       // Unreachable unless clocks disagree wildly; never lose the incident.
-      await db.insertInto('incidents').values(row).execute();
+      await db.executeQuery(queries.insertIncidents([row]));
       return { incidentId: incident.incidentId, occurrences: row.occurrences, deduplicated: false };
     });
   }
 
   async savePlan(plan: GovernedPlan): Promise<void> {
-    const db = this.#db;
     const queries: CompiledQuery[] = [];
     if (plan.actions.length > 0) {
-      queries.push(
-        db.insertInto('actions').values(plan.actions.map(actionStore.toActionRow)).compile(),
-      );
+      queries.push(this.#queries.insertActions(plan.actions.map(actionStore.toActionRow)));
     }
     if (plan.audit.length > 0) {
-      queries.push(db.insertInto('audit_log').values(plan.audit.map(toAuditRow)).compile());
+      queries.push(this.#queries.insertAudit(plan.audit.map(toAuditRow)));
     }
     if (plan.result !== undefined) {
       queries.push(
-        db
-          .updateTable('incidents')
-          .set({ result_json: JSON.stringify(plan.result) })
-          .where('incident_id', '=', plan.incidentId)
-          .compile(),
+        this.#queries.updateResult({
+          result_json: JSON.stringify(plan.result),
+          incident_id: plan.incidentId,
+        }),
       );
     }
     if (queries.length === 0) return;
@@ -247,32 +235,22 @@ export class SqlKnowledgeStore implements KnowledgeStore {
   }
 
   async findSimilar(query: SimilarQuery): Promise<SimilarIncident[]> {
-    const rows = await this.#run('findSimilar', (db) =>
-      db
-        .selectFrom('incidents')
-        .select([
-          'incident_id',
-          'category',
-          'corrected_category',
-          'received_at',
-          'last_seen_at',
-          'resolved',
-          'resolution',
-        ])
-        .where('tenant', '=', query.tenant)
-        .where('signature', '=', query.signature)
-        .$if(query.excludeIncidentId !== undefined, (q) =>
-          q.where('incident_id', '<>', query.excludeIncidentId as string),
-        )
-        // received_at alone, so the (tenant, signature, received_at) index
-        // answers in order and the LIMIT stops the scan. A tie-breaker on
-        // incident_id made SQLite walk every incident of the tenant instead
-        // (a sort, or a scan of the tenant's history, on every request).
-        .orderBy('received_at', 'desc')
-        .limit(Math.max(0, Math.trunc(query.limit)))
-        .execute(),
+    const limit = Math.max(0, Math.trunc(query.limit));
+    const { rows } = await this.#run('findSimilar', (db) =>
+      db.executeQuery(
+        this.#queries.findSimilar(
+          query.excludeIncidentId === undefined
+            ? { tenant: query.tenant, signature: query.signature, limit }
+            : {
+                tenant: query.tenant,
+                signature: query.signature,
+                exclude: query.excludeIncidentId,
+                limit,
+              },
+        ),
+      ),
     );
-    return rows.map((row) => ({
+    return (rows as SimilarRow[]).map((row) => ({
       incidentId: row.incident_id,
       category: (row.corrected_category ?? row.category) as Category,
       seenAt: row.last_seen_at ?? row.received_at,
@@ -282,17 +260,10 @@ export class SqlKnowledgeStore implements KnowledgeStore {
   }
 
   async findLearnedPattern(tenant: string, signature: string): Promise<LearnedPattern | null> {
-    const row = await this.#run('findLearnedPattern', (db) =>
-      db
-        .selectFrom('learned_patterns')
-        .selectAll()
-        .where('tenant', '=', tenant)
-        .where('signature', '=', signature)
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(1)
-        .executeTakeFirst(),
+    const { rows } = await this.#run('findLearnedPattern', (db) =>
+      db.executeQuery(this.#queries.findLearnedPattern({ tenant, signature })),
     );
+    const row = rows[0] as Selectable<KnowledgeDatabase['learned_patterns']> | undefined;
     if (row === undefined) return null;
     return {
       id: row.id,
@@ -467,17 +438,12 @@ export class SqlKnowledgeStore implements KnowledgeStore {
   }
 
   async listVotes(category: Category | null): Promise<VoteTally[]> {
-    const categories = category === null ? [ANY_CATEGORY] : [ANY_CATEGORY, category];
-    const rows = await this.#run('listVotes', (db) =>
-      db
-        .selectFrom('plugin_votes')
-        .select(['plugin', 'category', 'up', 'down', 'successes', 'failures'])
-        .where('category', 'in', categories)
-        .orderBy('plugin')
-        .orderBy('category')
-        .execute(),
+    const categories =
+      category === null ? { any: ANY_CATEGORY } : { any: ANY_CATEGORY, category: category };
+    const { rows } = await this.#run('listVotes', (db) =>
+      db.executeQuery(this.#queries.listVotes(categories)),
     );
-    return rows.map(toTally);
+    return (rows as VoteRow[]).map(toTally);
   }
 
   async loadMinerState(): Promise<MinerState | null> {
@@ -702,5 +668,103 @@ function toAuditRow(entry: AuditEntry): Insertable<AuditLogTable> {
     decision: entry.decision,
     reasons_json: JSON.stringify(entry.reasons),
     result: entry.result,
+  };
+}
+
+type SimilarRow = Pick<
+  Selectable<IncidentsTable>,
+  | 'incident_id'
+  | 'category'
+  | 'corrected_category'
+  | 'received_at'
+  | 'last_seen_at'
+  | 'resolved'
+  | 'resolution'
+>;
+
+type VoteRow = Parameters<typeof toTally>[0];
+
+/** The statements of process_log's path, each built and compiled by Kysely once. */
+function prepareQueries(db: Kysely<KnowledgeDatabase>) {
+  return {
+    insertIncidents: preparedInsert('insert incidents', (rows) =>
+      db.insertInto('incidents').values(rows as Insertable<IncidentsTable>[]),
+    ),
+    /** The new incident, or one more occurrence of the open one inside the window. */
+    claimIncident: preparedQuery('claim incident', ({ cutoff, ...row }) =>
+      db
+        .insertInto('incidents')
+        .values(row as Insertable<IncidentsTable>)
+        .onConflict((conflict) =>
+          conflict
+            .column('dedup_key')
+            .doUpdateSet((eb) => ({
+              occurrences: eb('incidents.occurrences', '+', 1),
+              last_seen_at: sql<string>`case when ${eb.ref('excluded.last_seen_at')} > ${eb.ref('incidents.last_seen_at')} then ${eb.ref('excluded.last_seen_at')} else ${eb.ref('incidents.last_seen_at')} end`,
+            }))
+            .where('incidents.last_seen_at', '>', cutoff),
+        )
+        .returning(['incident_id', 'occurrences']),
+    ),
+    releaseDedupKey: preparedQuery('release dedup key', ({ key, cutoff }) =>
+      db
+        .updateTable('incidents')
+        .set({ dedup_key: null })
+        .where('dedup_key', '=', key)
+        .where('last_seen_at', '<=', cutoff),
+    ),
+    insertActions: preparedInsert('insert actions', (rows) =>
+      db.insertInto('actions').values(rows as Insertable<KnowledgeDatabase['actions']>[]),
+    ),
+    insertAudit: preparedInsert('insert audit_log', (rows) =>
+      db.insertInto('audit_log').values(rows as Insertable<AuditLogTable>[]),
+    ),
+    updateResult: preparedQuery('update result', (values) =>
+      db
+        .updateTable('incidents')
+        .set({ result_json: values.result_json })
+        .where('incident_id', '=', values.incident_id),
+    ),
+    findSimilar: preparedQuery('find similar', (values) =>
+      db
+        .selectFrom('incidents')
+        .select([
+          'incident_id',
+          'category',
+          'corrected_category',
+          'received_at',
+          'last_seen_at',
+          'resolved',
+          'resolution',
+        ])
+        .where('tenant', '=', values.tenant)
+        .where('signature', '=', values.signature)
+        .$if('exclude' in values, (q) => q.where('incident_id', '<>', values.exclude))
+        // received_at alone, so the (tenant, signature, received_at) index
+        // answers in order and the LIMIT stops the scan. A tie-breaker on
+        // incident_id made SQLite walk every incident of the tenant instead
+        // (a sort, or a scan of the tenant's history, on every request).
+        .orderBy('received_at', 'desc')
+        .limit(values.limit),
+    ),
+    findLearnedPattern: preparedQuery('find learned pattern', (values) =>
+      db
+        .selectFrom('learned_patterns')
+        .selectAll()
+        .where('tenant', '=', values.tenant)
+        .where('signature', '=', values.signature)
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(1),
+    ),
+    /** Votes for any category and, when given, one category. */
+    listVotes: preparedQuery('list votes', (categories) =>
+      db
+        .selectFrom('plugin_votes')
+        .select(['plugin', 'category', 'up', 'down', 'successes', 'failures'])
+        .where('category', 'in', Object.values(categories))
+        .orderBy('plugin')
+        .orderBy('category'),
+    ),
   };
 }

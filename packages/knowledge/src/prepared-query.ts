@@ -1,0 +1,115 @@
+import { type Compilable, CompiledQuery } from 'kysely';
+
+// Building a Kysely query (an immutable tree, frozen node by node) and
+// compiling it (a visit of that tree) cost more than running the statement on
+// SQLite; process_log paid it for every insert, update and lookup. A prepared
+// query is built and compiled by Kysely once, with placeholders where the
+// values go; each call then only puts values in the places Kysely gave them.
+
+const MARK = '\u0000devops-agent-placeholder:';
+
+// Shapes per query: one or a few key lists, a few row counts (a plan's
+// actions, its audit entries); a bound keeps an odd caller from growing it.
+const MAX_SHAPES = 32;
+
+/**
+ * A compiled statement: each parameter is a named slot (a placeholder's
+ * name) or a constant the query itself holds (`occurrences + 1`).
+ */
+interface Shape {
+  readonly sql: string;
+  readonly slots: readonly (string | { readonly constant: unknown })[];
+}
+
+function compileShape(query: Compilable<unknown>, label: string): Shape {
+  const compiled = query.compile();
+  if (compiled.sql.includes(MARK)) {
+    throw new Error(`prepared query ${label}: a value was written into the SQL text`);
+  }
+  const slots = compiled.parameters.map((parameter) =>
+    typeof parameter === 'string' && parameter.startsWith(MARK)
+      ? parameter.slice(MARK.length)
+      : { constant: parameter },
+  );
+  return { sql: compiled.sql, slots };
+}
+
+function bind(shape: Shape, lookup: (name: string) => unknown): CompiledQuery {
+  return CompiledQuery.raw(
+    shape.sql,
+    shape.slots.map((slot) => (typeof slot === 'string' ? (lookup(slot) ?? null) : slot.constant)),
+  );
+}
+
+/**
+ * A query whose values are given by name: `build` receives a placeholder for
+ * each key of the values and must pass every value through one
+ * (`where('tenant', '=', values.tenant)`, or `values(row)` for a row of
+ * placeholders). Compiled once per key list. An undefined value is bound as
+ * NULL, so leave out, rather than set undefined, a column whose default is
+ * not NULL.
+ */
+export function preparedQuery(
+  label: string,
+  // biome-ignore lint/suspicious/noExplicitAny: placeholders stand in for values of any column type
+  build: (values: Record<string, any>) => Compilable<unknown>,
+): (values: Readonly<Record<string, unknown>>) => CompiledQuery {
+  const shapes = new Map<string, Shape>();
+  return (values) => {
+    const names = Object.keys(values);
+    const key = names.join(',');
+    let shape = shapes.get(key);
+    if (shape === undefined) {
+      shape = compileShape(
+        build(Object.fromEntries(names.map((name) => [name, MARK + name]))),
+        label,
+      );
+      if (shapes.size < MAX_SHAPES) shapes.set(key, shape);
+    }
+    return bind(shape, (name) => values[name]);
+  };
+}
+
+/**
+ * A multi-row INSERT compiled once per column list and row count. `build`
+ * gets placeholder rows (`db.insertInto(table).values(rows)`). Every row must
+ * have the same keys in the same order; every key is written, an undefined
+ * value as NULL (so leave out, rather than set undefined, a column whose
+ * default is not NULL).
+ */
+export function preparedInsert(
+  label: string,
+  // biome-ignore lint/suspicious/noExplicitAny: placeholder rows stand in for rows of any table
+  build: (rows: Record<string, any>[]) => Compilable<unknown>,
+): (rows: readonly Record<string, unknown>[]) => CompiledQuery {
+  const shapes = new Map<string, string>();
+  return (rows) => {
+    if (rows.length === 0) throw new Error(`prepared insert ${label}: no rows`);
+    const columns = Object.keys(rows[0] as object);
+    for (const row of rows) {
+      const keys = Object.keys(row);
+      if (keys.length !== columns.length || keys.some((key, i) => key !== columns[i])) {
+        throw new Error(`prepared insert ${label}: rows do not share one column list`);
+      }
+    }
+    const key = `${rows.length}:${columns.join(',')}`;
+    let sql = shapes.get(key);
+    if (sql === undefined) {
+      const placeholders = rows.map((_, i) =>
+        Object.fromEntries(columns.map((column) => [column, `${MARK}${i}:${column}`])),
+      );
+      const shape = compileShape(build(placeholders), label);
+      // The values below are laid out row by row, column by column; make sure
+      // Kysely laid its parameters out the same way.
+      const expected = rows.flatMap((_, i) => columns.map((column) => `${i}:${column}`));
+      if (shape.slots.join('\u0001') !== expected.join('\u0001')) {
+        throw new Error(`prepared insert ${label}: parameters are not in row and column order`);
+      }
+      sql = shape.sql;
+      if (shapes.size < MAX_SHAPES) shapes.set(key, sql);
+    }
+    const parameters: unknown[] = [];
+    for (const row of rows) for (const column of columns) parameters.push(row[column] ?? null);
+    return CompiledQuery.raw(sql, parameters);
+  };
+}
