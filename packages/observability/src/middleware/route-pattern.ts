@@ -30,13 +30,26 @@ function isEndpoint(route: { method: string; handler: RouteHandler }): boolean {
  * (a 401 on `/api/incidents/:id` is still labelled with that pattern).
  */
 export function routePattern(c: Context): string {
-  const routes = matchedRoutes(c);
-  for (let i = routes.length - 1; i >= 0; i--) {
-    const route = routes[i];
-    if (route && isEndpoint(route)) return route.path;
+  let pattern = patterns.get(c);
+  if (pattern === undefined) {
+    pattern = UNMATCHED_ROUTE;
+    const routes = matchedRoutes(c);
+    for (let i = routes.length - 1; i >= 0; i--) {
+      const route = routes[i];
+      if (route && isEndpoint(route)) {
+        pattern = route.path;
+        break;
+      }
+    }
+    patterns.set(c, pattern);
   }
-  return UNMATCHED_ROUTE;
+  return pattern;
 }
+
+// Metrics, tracing and the access log each label a request with its route:
+// work it out once per request (matchedRoutes builds a list of every handler
+// the request met, middleware included).
+const patterns = new WeakMap<Context, string>();
 
 const KNOWN_METHODS = new Set([
   'GET',
