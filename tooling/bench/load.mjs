@@ -3,6 +3,7 @@
 // requests in flight. A node:http client in the same role tops out at about
 // half of what a bare Hono route serves on this machine, so it measured
 // itself, not the server.
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
 /**
@@ -46,4 +47,20 @@ export async function drive(url, path, { connections, seconds, amount, bodyOf, h
     p99: result.latency.p99,
     max: result.latency.max,
   };
+}
+
+/**
+ * CPU seconds (user + system) a process has used, from /proc (Linux), or null.
+ * On a shared machine throughput moves with other load; CPU per request
+ * does much less, so the reports give both.
+ */
+export function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 14 and 15 of stat (utime, stime), in clock ticks (USER_HZ, 100 on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
 }

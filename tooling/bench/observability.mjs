@@ -22,7 +22,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { drive } from './load.mjs';
+import { cpuSeconds, drive } from './load.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const API_MAIN = join(ROOT, 'apps', 'api', 'dist', 'main.js');
@@ -95,22 +95,6 @@ function twoKbLog() {
     log += `${log ? '\n' : ''}${line}`;
   }
   return Buffer.from(log).subarray(0, 2048).toString('utf8');
-}
-
-/**
- * CPU seconds (user + system) a process has used, from /proc (Linux), or null.
- * On a shared machine throughput moves with other load; CPU per request
- * does much less, so the report gives both.
- */
-function cpuSeconds(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // Fields 14 and 15 of stat (utime, stime), in clock ticks (USER_HZ, 100 on Linux).
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return null;
-  }
 }
 
 function freePort() {

@@ -32,7 +32,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { drive } from './load.mjs';
+import { cpuSeconds, drive } from './load.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SERVER = join(ROOT, 'tooling', 'bench', 'store-server.mjs');
@@ -153,6 +153,7 @@ function startServer(env, { cpuProf, label }) {
           clearTimeout(timer);
           resolvePromise({
             url,
+            pid: child.pid,
             stop: () =>
               new Promise((done) => {
                 child.once('exit', done);
@@ -169,10 +170,23 @@ function startServer(env, { cpuProf, label }) {
   });
 }
 
-async function phase(url, path, args, bodyOf) {
+async function phase(server, path, args, bodyOf) {
   if (args.warmup > 0)
-    await drive(url, path, { connections: args.connections, seconds: args.warmup, bodyOf });
-  return drive(url, path, { connections: args.connections, seconds: args.duration, bodyOf });
+    await drive(server.url, path, { connections: args.connections, seconds: args.warmup, bodyOf });
+  const cpuBefore = cpuSeconds(server.pid);
+  const result = await drive(server.url, path, {
+    connections: args.connections,
+    seconds: args.duration,
+    bodyOf,
+  });
+  const cpuAfter = cpuSeconds(server.pid);
+  // The server's CPU per answered request: steadier than req/s when the
+  // machine is shared, and what "one server core" spends on each request.
+  result.cpuMsPerRequest =
+    cpuBefore === null || cpuAfter === null || result.requests === 0
+      ? null
+      : ((cpuAfter - cpuBefore) * 1000) / result.requests;
+  return result;
 }
 
 const args = parseArgs(process.argv.slice(2));
@@ -207,14 +221,14 @@ async function runStore(label, storeEnv) {
         results.push({
           name: 'bare Hono route',
           store: null,
-          ...(await phase(server.url, '/__bench/bare', args, body)),
+          ...(await phase(server, '/__bench/bare', args, body)),
         });
       }
       progress(`process_log (${label}, ${mode}) ...`);
       results.push({
         name: `process_log (${mode === 'new' ? 'new incident each request' : 'storm: deduplicated'})`,
         store: label,
-        ...(await phase(server.url, '/api/process_log', args, body)),
+        ...(await phase(server, '/api/process_log', args, body)),
       });
     } finally {
       await server.stop();
@@ -259,16 +273,23 @@ if (args.json) {
   console.log(
     `\nbench:store  ${args.connections} connections, ${args.duration} s per phase after ${args.warmup} s warm-up, body ${bodyBytes} bytes, server LOG_LEVEL=${args.logLevel}\n`,
   );
-  console.log('| phase | store | req/s | x bare | p50 ms | p90 ms | p99 ms | non-200 |');
-  console.log('|---|---|---:|---:|---:|---:|---:|---:|');
+  console.log(
+    '| phase | store | req/s | x bare | server CPU ms/req | p50 ms | p90 ms | p99 ms | non-200 |',
+  );
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of results) {
     const bad = r.requests - r.ok + r.errors;
     console.log(
-      `| ${r.name} | ${r.store ?? '-'} | ${f(r.rps, 0)} | ${f(r.ratio, 2)} | ${f(r.p50, 2)} | ${f(r.p90, 2)} | ${f(r.p99, 2)} | ${bad} |`,
+      `| ${r.name} | ${r.store ?? '-'} | ${f(r.rps, 0)} | ${f(r.ratio, 2)} | ${f(r.cpuMsPerRequest ?? Number.NaN, 3)} | ${f(r.p50, 2)} | ${f(r.p90, 2)} | ${f(r.p99, 2)} | ${bad} |`,
     );
   }
   const main = results.find((r) => r.store === 'sqlite' && r.name.includes('new'));
   console.log(
     `\ntargets (SQLite, new incidents): throughput >= 0.5x bare: ${main.ratio >= 0.5 ? 'met' : 'MISSED'} (${f(main.ratio, 2)}x); p99 < 10 ms: ${main.p99 < 10 ? 'met' : 'MISSED'} (${f(main.p99, 2)} ms)`,
   );
+  if (bare.cpuMsPerRequest && main.cpuMsPerRequest) {
+    console.log(
+      `server CPU per request: bare ${f(bare.cpuMsPerRequest, 3)} ms, process_log ${f(main.cpuMsPerRequest, 3)} ms (bare / process_log ${f(bare.cpuMsPerRequest / main.cpuMsPerRequest, 3)})`,
+    );
+  }
 }
