@@ -31,7 +31,14 @@ import {
   type VoteInput,
   type VoteTally,
 } from '@agent/core';
-import { type CompiledQuery, type Insertable, type Kysely, type Selectable, sql } from 'kysely';
+import {
+  type CompiledQuery,
+  type Insertable,
+  type Kysely,
+  type QueryCreator,
+  type Selectable,
+  sql,
+} from 'kysely';
 import { preparedInsert, preparedQuery } from './prepared-query.js';
 import type { AuditLogTable, IncidentsTable, KnowledgeDatabase, SqlDialectName } from './schema.js';
 import * as actionStore from './sql-action-store.js';
@@ -155,22 +162,25 @@ export class SqlKnowledgeStore implements KnowledgeStore {
   }
 
   async savePlan(plan: GovernedPlan): Promise<void> {
+    const actions = plan.actions.map(actionStore.toActionRow);
+    const audit = plan.audit.map(toAuditRow);
+    const result = plan.result === undefined ? undefined : JSON.stringify(plan.result);
+    if (actions.length === 0 && audit.length === 0 && result === undefined) return;
+    if (this.#sqlite === undefined) {
+      // One statement (data-modifying WITH clauses) is atomic by itself: one
+      // round trip to PostgreSQL instead of a transaction's five.
+      const statement = planStatement(this.#db, actions, audit, result, plan.incidentId);
+      await this.#run('savePlan', (db) => db.executeQuery(statement));
+      return;
+    }
     const queries: CompiledQuery[] = [];
-    if (plan.actions.length > 0) {
-      queries.push(this.#queries.insertActions(plan.actions.map(actionStore.toActionRow)));
-    }
-    if (plan.audit.length > 0) {
-      queries.push(this.#queries.insertAudit(plan.audit.map(toAuditRow)));
-    }
-    if (plan.result !== undefined) {
+    if (actions.length > 0) queries.push(this.#queries.insertActions(actions));
+    if (audit.length > 0) queries.push(this.#queries.insertAudit(audit));
+    if (result !== undefined) {
       queries.push(
-        this.#queries.updateResult({
-          result_json: JSON.stringify(plan.result),
-          incident_id: plan.incidentId,
-        }),
+        this.#queries.updateResult({ result_json: result, incident_id: plan.incidentId }),
       );
     }
-    if (queries.length === 0) return;
     // One write, so a request waits for one commit rather than one per row kind.
     await this.#run('savePlan', () => this.#transaction(queries));
   }
@@ -767,4 +777,33 @@ function prepareQueries(db: Kysely<KnowledgeDatabase>) {
         .orderBy('category'),
     ),
   };
+}
+
+/** A plan's actions, audit entries and result as one PostgreSQL statement. */
+function planStatement(
+  db: Kysely<KnowledgeDatabase>,
+  actions: readonly Insertable<KnowledgeDatabase['actions']>[],
+  audit: readonly Insertable<AuditLogTable>[],
+  result: string | undefined,
+  incidentId: string,
+): CompiledQuery {
+  let creator = db as QueryCreator<KnowledgeDatabase>;
+  if (actions.length > 0) {
+    creator = creator.with('planned_actions', (q) =>
+      q.insertInto('actions').values([...actions]),
+    ) as unknown as QueryCreator<KnowledgeDatabase>;
+  }
+  if (audit.length > 0) {
+    creator = creator.with('planned_audit', (q) =>
+      q.insertInto('audit_log').values([...audit]),
+    ) as unknown as QueryCreator<KnowledgeDatabase>;
+  }
+  if (result !== undefined) {
+    return creator
+      .updateTable('incidents')
+      .set({ result_json: result })
+      .where('incident_id', '=', incidentId)
+      .compile();
+  }
+  return creator.selectNoFrom(sql<number>`1`.as('planned')).compile();
 }
