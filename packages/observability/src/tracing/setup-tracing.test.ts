@@ -134,6 +134,34 @@ describe('setupTracing enabled', () => {
     expect(span?.events[0]?.attributes?.['exception.message']).toBe('refused');
   });
 
+  it('samples as OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG say (the SDK reads them)', async () => {
+    const saved = { ...process.env };
+    try {
+      process.env.OTEL_TRACES_SAMPLER = 'traceidratio';
+      process.env.OTEL_TRACES_SAMPLER_ARG = '0';
+      const exporter = new InMemorySpanExporter();
+      active = setupTracing({ enabled: true, serviceName: 'svc', serviceVersion: '1', exporter });
+      for (let i = 0; i < 20; i++) await withSpan(active.tracer, 'agent.mine', undefined, () => i);
+      await active.forceFlush();
+      expect(exporter.getFinishedSpans()).toEqual([]);
+      await active.shutdown();
+
+      process.env.OTEL_TRACES_SAMPLER_ARG = '1';
+      const every = new InMemorySpanExporter();
+      active = setupTracing({
+        enabled: true,
+        serviceName: 'svc',
+        serviceVersion: '1',
+        exporter: every,
+      });
+      await withSpan(active.tracer, 'agent.mine', undefined, () => 1);
+      await active.forceFlush();
+      expect(every.getFinishedSpans().map((s) => s.name)).toEqual(['agent.mine']);
+    } finally {
+      process.env = saved;
+    }
+  });
+
   it('withSpan ends the span when the promise settles, failed on a rejection', async () => {
     const exporter = new InMemorySpanExporter();
     active = setupTracing({ enabled: true, serviceName: 'svc', serviceVersion: '1', exporter });
