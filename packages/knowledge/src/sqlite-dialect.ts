@@ -59,7 +59,13 @@ export function openSqliteDatabase(options: SqliteConnectionOptions): Database.D
   return database;
 }
 
-/** Kysely's SQLite dialect over the connection, writing through group commit. */
-export function createSqliteDialect(database: Database.Database): GroupCommitSqliteDialect {
-  return new GroupCommitSqliteDialect(database);
+/**
+ * Kysely's SQLite dialect over the connection, writing through group commit,
+ * its WAL checkpointed by a worker thread (see sqlite-checkpointer.ts).
+ */
+export function createSqliteDialect(
+  database: Database.Database,
+  options?: ConstructorParameters<typeof GroupCommitSqliteDialect>[1],
+): GroupCommitSqliteDialect {
+  return new GroupCommitSqliteDialect(database, options);
 }

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +19,7 @@ afterAll(async () => {
   await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-async function scratch() {
+async function scratch(options?: Parameters<typeof createSqliteDialect>[1]) {
   const dir = await mkdtemp(join(tmpdir(), 'group-commit-'));
   dirs.push(dir);
   const path = join(dir, 'g.db');
@@ -36,11 +37,11 @@ async function scratch() {
     }) as typeof statement.run;
     return statement;
   }) as typeof database.prepare;
-  const dialect = createSqliteDialect(database);
+  const dialect = createSqliteDialect(database, options);
   const db = new Kysely<Scratch>({ dialect });
   open.push(db);
   await sql`create table t (id integer primary key, v text not null)`.execute(db);
-  return { db, path, database, commits: () => commits };
+  return { db, path, database, writer: dialect.writer, commits: () => commits };
 }
 
 const insert = (db: Kysely<Scratch>, id: number, v = 'x') =>
@@ -131,5 +132,73 @@ describe('SQLite group commit', () => {
     );
     expect(Date.now() - started).toBeLessThan(2000);
     expect((await first.db.selectFrom('t').select('id').execute()).length).toBe(20);
+  });
+});
+
+const sizeOf = (file: string) => {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+};
+
+async function until(condition: () => boolean, timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('SQLite WAL checkpoints', () => {
+  const page = 'p'.repeat(2000);
+
+  it('are taken by a worker thread: none inside COMMIT, yet the pages reach the database file', async () => {
+    const { db, path, database, writer } = await scratch({ checkpoints: { intervalMs: 20 } });
+    expect(writer.checkpointsInWorker).toBe(true);
+    expect(database.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    const before = sizeOf(path);
+    await Promise.all(Array.from({ length: 600 }, (_, n) => insert(db, n, page)));
+    // About 1.2 MB went to the WAL; the worker copies it into the file.
+    await until(() => sizeOf(path) - before > 1_000_000);
+    expect(
+      await db.selectFrom('t').select(sql<number>`count(*)`.as('n')).executeTakeFirst(),
+    ).toEqual({
+      n: 600,
+    });
+  });
+
+  it('restart the WAL under continuous writes, holding writes back meanwhile and losing none', async () => {
+    const { db, path } = await scratch({ checkpoints: { intervalMs: 5, restartFrames: 64 } });
+    let id = 0;
+    let largestWal = 0;
+    const started = Date.now();
+    // Writes without a pause for a second: the WAL is never copied to its
+    // end between two commits, so only a restart keeps it from growing.
+    while (Date.now() - started < 1000) {
+      await Promise.all(Array.from({ length: 20 }, () => insert(db, id++, page)));
+      largestWal = Math.max(largestWal, sizeOf(`${path}-wal`));
+    }
+    const written = id * page.length;
+    expect(written).toBeGreaterThan(4_000_000);
+    expect(largestWal).toBeLessThan(written / 4);
+    const rows = await db.selectFrom('t').select(sql<number>`count(*)`.as('n')).executeTakeFirst();
+    expect(rows).toEqual({ n: id });
+  });
+
+  it('stay with SQLite, inside COMMIT, when asked', async () => {
+    const { writer, database } = await scratch({ checkpoints: false });
+    expect(writer.checkpointsInWorker).toBe(false);
+    expect(database.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+  });
+
+  it('stop with the connection', async () => {
+    const { db, writer, database } = await scratch({ checkpoints: { intervalMs: 20 } });
+    await insert(db, 1);
+    open.splice(open.indexOf(db), 1);
+    await db.destroy();
+    expect(writer.checkpointsInWorker).toBe(false);
+    expect(database.open).toBe(false);
   });
 });

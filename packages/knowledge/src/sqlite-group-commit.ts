@@ -7,6 +7,7 @@ import {
   type QueryResult,
   SqliteDialect,
 } from 'kysely';
+import { WalCheckpointer, type WalCheckpointerOptions } from './sqlite-checkpointer.js';
 
 /**
  * Group commit for the one SQLite connection of a process.
@@ -40,10 +41,21 @@ export class SqliteGroupCommit {
   readonly #db: Database.Database;
   readonly #statements = new Map<string, Database.Statement>();
   #group: Array<{ resolve: () => void; reject: (error: unknown) => void }> | null = null;
+  /** Set while the WAL restarts: writes wait here, in order, and run after it. */
+  #waiting: Array<() => void> | null = null;
+  #checkpointer: WalCheckpointer | null = null;
 
   readonly #file: string | null;
 
-  constructor(db: Database.Database) {
+  /**
+   * `checkpoints`: how the WAL of a file in WAL mode is checkpointed: by a
+   * worker thread (the default; see sqlite-checkpointer.ts), or `false` for
+   * SQLite's automatic checkpoint inside a COMMIT.
+   */
+  constructor(
+    db: Database.Database,
+    options: { checkpoints?: false | Partial<Omit<WalCheckpointerOptions, 'file'>> } = {},
+  ) {
     this.#db = db;
     this.#file = db.memory ? null : resolve(db.name);
     if (this.#file !== null) {
@@ -51,6 +63,55 @@ export class SqliteGroupCommit {
       writers.add(this);
       WRITERS_BY_FILE.set(this.#file, writers);
     }
+    if (options.checkpoints !== false) this.#startCheckpointer(options.checkpoints ?? {});
+  }
+
+  /** Whether a worker thread checkpoints this connection's WAL (else SQLite does, in COMMIT). */
+  get checkpointsInWorker(): boolean {
+    return this.#checkpointer !== null;
+  }
+
+  #startCheckpointer(options: Partial<Omit<WalCheckpointerOptions, 'file'>>): void {
+    const db = this.#db;
+    if (this.#file === null || db.readonly) return;
+    if (db.pragma('journal_mode', { simple: true }) !== 'wal') return;
+    const autocheckpoint = db.pragma('wal_autocheckpoint', { simple: true }) as number;
+    try {
+      this.#checkpointer = new WalCheckpointer(
+        {
+          file: this.#file,
+          busyTimeoutMs: db.pragma('busy_timeout', { simple: true }) as number,
+          ...options,
+        },
+        () => {
+          // The worker died: SQLite checkpoints in COMMIT again, as before.
+          this.#checkpointer = null;
+          if (db.open) db.pragma(`wal_autocheckpoint = ${autocheckpoint}`);
+          this.#release();
+        },
+      );
+    } catch {
+      // No worker threads here: keep SQLite's automatic checkpoint.
+      return;
+    }
+    db.pragma('wal_autocheckpoint = 0');
+  }
+
+  /** Stops the checkpointer, then commits what is open or waiting (the connection is closing). */
+  async close(): Promise<void> {
+    const checkpointer = this.#checkpointer;
+    this.#checkpointer = null;
+    await checkpointer?.close();
+    this.#release();
+    this.flush();
+    this.detach();
+  }
+
+  /** Runs the writes held back during a WAL restart, in the order they came. */
+  #release(): void {
+    const waiting = this.#waiting;
+    this.#waiting = null;
+    if (waiting !== null) for (const run of waiting) run();
   }
 
   /** Commits the groups other connections of this process hold on the same file. */
@@ -91,6 +152,12 @@ export class SqliteGroupCommit {
    * if needed; resolves with its value once the group committed.
    */
   write<T>(write: () => T): Promise<T> {
+    const waiting = this.#waiting;
+    if (waiting !== null) {
+      return new Promise<T>((resolve, reject) => {
+        waiting.push(() => void this.write(write).then(resolve, reject));
+      });
+    }
     if (this.#group === null) {
       if (this.#db.inTransaction) {
         // An explicit transaction owns the connection; it commits this write.
@@ -141,6 +208,12 @@ export class SqliteGroupCommit {
       return;
     }
     for (const waiter of group) waiter.resolve();
+    const checkpointer = this.#checkpointer;
+    if (checkpointer?.wantsRestart) {
+      // Hold new writes (nothing else) until the worker has restarted the WAL.
+      this.#waiting = [];
+      void checkpointer.restart().then(() => this.#release());
+    }
   }
 }
 
@@ -165,9 +238,12 @@ function settle<T>(run: () => T): Promise<T> {
 export class GroupCommitSqliteDialect extends SqliteDialect {
   readonly writer: SqliteGroupCommit;
 
-  constructor(database: Database.Database) {
+  constructor(
+    database: Database.Database,
+    options?: ConstructorParameters<typeof SqliteGroupCommit>[1],
+  ) {
     super({ database });
-    this.writer = new SqliteGroupCommit(database);
+    this.writer = new SqliteGroupCommit(database, options);
   }
 
   override createDriver(): Driver {
@@ -214,8 +290,7 @@ class GroupCommitSqliteDriver implements Driver {
   async releaseConnection(): Promise<void> {}
 
   async destroy(): Promise<void> {
-    this.#writer.flush();
-    this.#writer.detach();
+    await this.#writer.close();
     this.#writer.database.close();
   }
 
