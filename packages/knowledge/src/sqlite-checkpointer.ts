@@ -32,6 +32,8 @@ export const DEFAULT_CHECKPOINT_INTERVAL_MS = 100;
 /** 8192 pages: 32 MB with the default 4 KB page. */
 export const DEFAULT_RESTART_FRAMES = 8192;
 const CLOSE_TIMEOUT_MS = 5000;
+/** How long a restart waits for a lock while writes are held back. */
+const RESTART_BUSY_TIMEOUT_MS = 200;
 
 // The worker's code: CommonJS run from a string, so the package needs no
 // second entry file; it loads the same better-sqlite3 the store uses.
@@ -50,7 +52,13 @@ const checkpoint = (mode) => {
 };
 const timer = setInterval(() => checkpoint('PASSIVE'), workerData.intervalMs);
 parentPort.on('message', (message) => {
-  if (message === 'restart') checkpoint('RESTART');
+  if (message === 'restart') {
+    // Writes wait while this runs: give up soon if a reader (another
+    // process) holds an old snapshot, and try again at the next report.
+    db.pragma('busy_timeout = ' + workerData.restartBusyTimeoutMs);
+    checkpoint('RESTART');
+    db.pragma('busy_timeout = ' + workerData.busyTimeoutMs);
+  }
   else if (message === 'close') {
     clearInterval(timer);
     db.close();
@@ -84,6 +92,7 @@ export class WalCheckpointer {
         driver: createRequire(import.meta.url).resolve('better-sqlite3'),
         file: options.file,
         busyTimeoutMs: options.busyTimeoutMs,
+        restartBusyTimeoutMs: Math.min(options.busyTimeoutMs, RESTART_BUSY_TIMEOUT_MS),
         intervalMs: options.intervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS,
       },
     });
