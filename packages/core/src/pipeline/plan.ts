@@ -93,6 +93,8 @@ const OPTIONAL = /^\{\{(\w{1,32})\?\}\}$/;
 
 function fill(value: unknown, values: Record<string, string>, missing: Set<string>): unknown {
   if (typeof value === 'string') {
+    // Most strings of a playbook hold no placeholder: nothing to match.
+    if (!value.includes('{{')) return value;
     const optional = OPTIONAL.exec(value);
     if (optional) return values[optional[1] ?? ''];
     return value.replace(PLACEHOLDER, (_m, key: string) => {
@@ -106,12 +108,14 @@ function fill(value: unknown, values: Record<string, string>, missing: Set<strin
   }
   if (Array.isArray(value)) return value.map((v) => fill(v, values, missing));
   if (value && typeof value === 'object') {
-    // An optional placeholder with no value leaves its key out.
-    return Object.fromEntries(
-      Object.entries(value)
-        .map(([k, v]) => [k, fill(v, values, missing)])
-        .filter(([, v]) => v !== undefined),
-    );
+    // An optional placeholder with no value leaves its key out. Built in
+    // place, not through entries/fromEntries: planning runs on every request.
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+      const filled = fill((value as Record<string, unknown>)[key], values, missing);
+      if (filled !== undefined) out[key] = filled;
+    }
+    return out;
   }
   return value;
 }
