@@ -1,4 +1,4 @@
-import { levelOfWord } from './levels.js';
+import { LEVEL_WORD_LIST, levelOfWord } from './levels.js';
 import type { LogLevel } from './log-record.js';
 
 // Header detection without being told the format.
@@ -40,6 +40,23 @@ const MAX_BRACKETED = 256;
 const MONTHS_AND_DAYS = new Set(
   'jan feb mar apr may jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun'.split(' '),
 );
+
+/**
+ * The first two letters (lower case) of every level word and month or day
+ * name, one bit each: most words of a header start otherwise, and are then
+ * neither, without being sliced out and looked up.
+ */
+const WORD_STARTS = new Uint8Array(26 * 26);
+for (const word of [...LEVEL_WORD_LIST, ...MONTHS_AND_DAYS]) {
+  WORD_STARTS[(word.charCodeAt(0) - 97) * 26 + (word.charCodeAt(1) - 97)] = 1;
+}
+
+/** Whether a word starting with these two codes may be a level word or a month or day name. */
+function mayBeNamed(c0: number, c1: number): boolean {
+  // Both must be letters: every such name starts with two.
+  if (!isLetterCode(c0) || !isLetterCode(c1)) return false;
+  return WORD_STARTS[((c0 | 32) - 97) * 26 + ((c1 | 32) - 97)] === 1;
+}
 
 /** What stripping found in a line. */
 export interface StrippedLine {
@@ -462,7 +479,7 @@ function innerType(line: string, start: number, end: number): number {
     return I;
   }
   if (digits === 0) {
-    if (len <= 13 && other === 0) {
+    if (len <= 13 && len >= 3 && other === 0 && mayBeNamed(code(start), code(start + 1))) {
       const word = line.slice(start, end);
       if (levelOfWord(word)) return L;
       if (len <= 4 && MONTHS_AND_DAYS.has(word.toLowerCase())) return T;
