@@ -89,15 +89,27 @@ export class HeaderLayout {
   readonly #allowed: readonly number[];
   /** Per position, whether a | separator follows the field. */
   readonly #piped: readonly boolean[];
+  /**
+   * The fields of the sample lines, as `learn` scanned them (up to
+   * MAX_FIELDS), by line: stripping those lines, which usually come next,
+   * reads them here instead of scanning each line a second time.
+   */
+  readonly #scanned: ReadonlyMap<string, readonly Field[]> | null;
 
-  private constructor(size: number, allowed: number[], piped: boolean[]) {
+  private constructor(
+    size: number,
+    allowed: number[],
+    piped: boolean[],
+    scanned: ReadonlyMap<string, readonly Field[]> | null,
+  ) {
     this.size = size;
     this.#allowed = allowed;
     this.#piped = piped;
+    this.#scanned = scanned;
   }
 
   /** A layout that strips nothing but a leading timestamp and level. */
-  static readonly NONE = new HeaderLayout(0, [], []);
+  static readonly NONE = new HeaderLayout(0, [], [], null);
 
   /**
    * Learns the layout from sample lines (the first lines of the input): the
@@ -107,11 +119,13 @@ export class HeaderLayout {
    */
   static learn(lines: Iterable<string>): HeaderLayout {
     const sampled: { fields: Field[]; size: number }[] = [];
+    const scanned = new Map<string, readonly Field[]>();
     for (const line of lines) {
       if (sampled.length >= HeaderLayout.SAMPLE_LINES) break;
       if (line.length === 0 || isSpace(line.charCodeAt(0))) continue;
       load(line);
       const fields = scanFields(line, MAX_FIELDS);
+      scanned.set(line, fields);
       sampled.push({ fields, size: proposeHeader(fields) });
     }
     const sizes = [...new Set(sampled.map((l) => l.size))]
@@ -140,9 +154,10 @@ export class HeaderLayout {
       const dominant = [...terminal].sort((x, y) => y[1] - x[1])[0]?.[0] as number;
       allowed[h - 1] = 1 << dominant;
       const piped = pipedCount.map((c) => c * 2 > reach.length);
-      return new HeaderLayout(h, allowed, piped);
+      return new HeaderLayout(h, allowed, piped, scanned);
     }
-    return HeaderLayout.NONE;
+    // Strips as NONE does, with the sample's fields at hand.
+    return new HeaderLayout(0, [], [], scanned);
   }
 
   /** The layout as field types, e.g. "T T L K" (for diagnostics and tests). */
@@ -168,8 +183,16 @@ export class HeaderLayout {
       return { message: line.trim(), offset: 0, level: null };
     }
     load(line);
-    STRIP_FIELDS.length = 0;
-    let fields = scanFields(line, this.size + 1, STRIP_FIELDS, true);
+    // A sample line's whole scan: the scan below is its first size + 1
+    // fields (a scan goes on the same whatever its limit), the one after
+    // it all of them.
+    const known = this.#scanned?.get(line);
+    let fields: readonly Field[];
+    if (known) fields = known;
+    else {
+      STRIP_FIELDS.length = 0;
+      fields = scanFields(line, this.size + 1, STRIP_FIELDS, true);
+    }
     let size = 0;
     if (this.size > 0 && fields.length > this.size) {
       size = this.size;
@@ -185,7 +208,9 @@ export class HeaderLayout {
       // Not this input's layout: the line's own proposal, without the "name:"
       // rule (unconfirmed by other lines, "http: TLS handshake error" would lose "http:").
       // A scan that stopped before its limit already holds every field there is.
-      if (fields.length === this.size + 1) fields = scanFields(line, MAX_FIELDS, fields, true);
+      if (!known && fields.length === this.size + 1) {
+        fields = scanFields(line, MAX_FIELDS, STRIP_FIELDS, true);
+      }
       size = proposeHeader(fields, trustNames);
     }
     if (size === 0) return { message: line, offset: 0, level: null };
