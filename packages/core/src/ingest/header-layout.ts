@@ -89,27 +89,31 @@ export class HeaderLayout {
   readonly #allowed: readonly number[];
   /** Per position, whether a | separator follows the field. */
   readonly #piped: readonly boolean[];
+  /** The lines `learn` read, by their position in its input. */
+  readonly #sampleLines: readonly string[];
   /**
-   * The fields of the sample lines, as `learn` scanned them (up to
-   * MAX_FIELDS), by line: stripping those lines, which usually come next,
-   * reads them here instead of scanning each line a second time.
+   * The fields of those lines as `learn` scanned them (up to MAX_FIELDS; none
+   * for a line it skipped): stripping a sample line, which usually comes
+   * next, reads them here instead of scanning the line a second time.
    */
-  readonly #scanned: ReadonlyMap<string, readonly Field[]> | null;
+  readonly #sampleFields: readonly (readonly Field[] | undefined)[];
 
   private constructor(
     size: number,
     allowed: number[],
     piped: boolean[],
-    scanned: ReadonlyMap<string, readonly Field[]> | null,
+    sampleLines: readonly string[] = [],
+    sampleFields: readonly (readonly Field[] | undefined)[] = [],
   ) {
     this.size = size;
     this.#allowed = allowed;
     this.#piped = piped;
-    this.#scanned = scanned;
+    this.#sampleLines = sampleLines;
+    this.#sampleFields = sampleFields;
   }
 
   /** A layout that strips nothing but a leading timestamp and level. */
-  static readonly NONE = new HeaderLayout(0, [], [], null);
+  static readonly NONE = new HeaderLayout(0, [], []);
 
   /**
    * Learns the layout from sample lines (the first lines of the input): the
@@ -119,13 +123,16 @@ export class HeaderLayout {
    */
   static learn(lines: Iterable<string>): HeaderLayout {
     const sampled: { fields: Field[]; size: number }[] = [];
-    const scanned = new Map<string, readonly Field[]>();
+    const sampleLines: string[] = [];
+    const sampleFields: (Field[] | undefined)[] = [];
     for (const line of lines) {
       if (sampled.length >= HeaderLayout.SAMPLE_LINES) break;
+      sampleLines.push(line);
+      sampleFields.push(undefined);
       if (line.length === 0 || isSpace(line.charCodeAt(0))) continue;
       load(line);
       const fields = scanFields(line, MAX_FIELDS);
-      scanned.set(line, fields);
+      sampleFields[sampleFields.length - 1] = fields;
       sampled.push({ fields, size: proposeHeader(fields) });
     }
     const sizes = [...new Set(sampled.map((l) => l.size))]
@@ -154,10 +161,10 @@ export class HeaderLayout {
       const dominant = [...terminal].sort((x, y) => y[1] - x[1])[0]?.[0] as number;
       allowed[h - 1] = 1 << dominant;
       const piped = pipedCount.map((c) => c * 2 > reach.length);
-      return new HeaderLayout(h, allowed, piped, scanned);
+      return new HeaderLayout(h, allowed, piped, sampleLines, sampleFields);
     }
     // Strips as NONE does, with the sample's fields at hand.
-    return new HeaderLayout(0, [], [], scanned);
+    return new HeaderLayout(0, [], [], sampleLines, sampleFields);
   }
 
   /** The layout as field types, e.g. "T T L K" (for diagnostics and tests). */
@@ -177,8 +184,10 @@ export class HeaderLayout {
    * Strips the header of one line. Never throws; looks at the first few
    * hundred characters only. `trustNames`: a "name:" behind a time ends the
    * header even when the layout does not say so (a line known to be syslog).
+   * `sampleAt`: the line's position in the lines this layout learned from,
+   * when it is one of them (its fields are then not scanned again).
    */
-  strip(line: string, trustNames = false): StrippedLine {
+  strip(line: string, trustNames = false, sampleAt = -1): StrippedLine {
     if (line.length === 0 || isSpace(line.charCodeAt(0))) {
       return { message: line.trim(), offset: 0, level: null };
     }
@@ -186,7 +195,10 @@ export class HeaderLayout {
     // A sample line's whole scan: the scan below is its first size + 1
     // fields (a scan goes on the same whatever its limit), the one after
     // it all of them.
-    const known = this.#scanned?.get(line);
+    const known =
+      sampleAt >= 0 && this.#sampleLines[sampleAt] === line
+        ? this.#sampleFields[sampleAt]
+        : undefined;
     let fields: readonly Field[];
     if (known) fields = known;
     else {
