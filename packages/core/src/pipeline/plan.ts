@@ -90,16 +90,13 @@ export function planActions(input: PlanInput): PlannedStep[] {
 
 /** Longest placeholder name, as in `{{name}}`. */
 const MAX_NAME = 32;
-const OPTIONAL = /^\{\{(\w{1,32})\?\}\}$/;
 
 function fill(value: unknown, values: Record<string, string>, missing: Set<string>): unknown {
   if (typeof value === 'string') {
     // Most strings of a playbook hold no placeholder: nothing to match.
     if (!value.includes('{{')) return value;
-    if (value.endsWith('?}}')) {
-      const optional = OPTIONAL.exec(value);
-      if (optional) return values[optional[1] ?? ''];
-    }
+    const optional = optionalName(value);
+    if (optional !== null) return values[optional];
     return substitute(value, values, missing);
   }
   if (Array.isArray(value)) return value.map((v) => fill(v, values, missing));
@@ -147,6 +144,16 @@ function substitute(value: string, values: Record<string, string>, missing: Set<
     } else open = value.indexOf('{{', open + 1);
   }
   return copied === 0 ? value : out + value.slice(copied);
+}
+
+/** The name of a string that is exactly `{{name?}}` (an optional placeholder), else null. */
+function optionalName(value: string): string | null {
+  const end = value.length - 3;
+  if (end - 2 < 1 || end - 2 > MAX_NAME || !value.startsWith('{{') || !value.endsWith('?}}')) {
+    return null;
+  }
+  for (let i = 2; i < end; i++) if (!isWordCode(value.charCodeAt(i))) return null;
+  return value.slice(2, end);
 }
 
 /** \w: a letter, a digit or _. */
