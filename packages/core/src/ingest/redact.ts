@@ -21,8 +21,8 @@ interface Rule {
   readonly replace: string;
   /**
    * Matches every text the pattern matches somewhere in (a part of the
-   * pattern, same flags): a region without it is left alone, unread by the
-   * pattern.
+   * pattern, same flags or fewer cases): a region without it is left alone,
+   * unread by the pattern.
    */
   readonly needs?: RegExp;
 }
@@ -41,6 +41,8 @@ const RULES: readonly Rule[] = [
     name: 'password in a URL (scheme://user:password@host)',
     pattern: /\b([a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/@]{0,256}):[^\s@/]{1,256}@/gi,
     replace: `$1:${REDACTED}@`,
+    // The scheme is tried at every word, up to 21 characters each.
+    needs: /:\/\//,
   },
   {
     name: 'Authorization header of any scheme',
