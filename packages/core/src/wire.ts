@@ -172,23 +172,26 @@ export function toWireResult(r: AnalysisResult): WireResult {
 
 export function toWireIncident(i: StoredIncident): WireIncident {
   const feedback = i.feedback;
-  return {
-    ...toWireResult(i.result),
-    // The stored incident, not the log that first opened it, is what repeats.
-    incident_id: i.incidentId,
-    deduplicated: false,
-    received_at: i.receivedAt,
-    last_seen_at: i.lastSeenAt ?? i.receivedAt,
-    tenant: i.tenant,
-    occurrences: i.occurrences,
-    feedback: {
-      resolved: feedback?.resolved ?? null,
-      resolution: feedback?.resolution ?? null,
-      corrected_category: feedback?.correctedCategory ?? null,
-      helpful: feedback?.helpful ?? 0,
-      unhelpful: feedback?.unhelpful ?? 0,
-    },
+  // Set on toWireResult's new object rather than spread into another: on
+  // Node 20 a spread followed by new fields costs microseconds per field.
+  // Fields it has keep their place, new ones follow in this order, as with
+  // the spread.
+  const wire = toWireResult(i.result) as WireIncident;
+  // The stored incident, not the log that first opened it, is what repeats.
+  wire.incident_id = i.incidentId;
+  wire.deduplicated = false;
+  wire.received_at = i.receivedAt;
+  wire.last_seen_at = i.lastSeenAt ?? i.receivedAt;
+  wire.tenant = i.tenant;
+  wire.occurrences = i.occurrences;
+  wire.feedback = {
+    resolved: feedback?.resolved ?? null,
+    resolution: feedback?.resolution ?? null,
+    corrected_category: feedback?.correctedCategory ?? null,
+    helpful: feedback?.helpful ?? 0,
+    unhelpful: feedback?.unhelpful ?? 0,
   };
+  return wire;
 }
 
 /** A governed action as `GET /api/actions` and the approve/reject routes return it. */
@@ -204,17 +207,17 @@ export interface WireActionRecord extends WireAction {
 }
 
 export function toWireActionRecord(a: ActionRecord): WireActionRecord {
-  return {
-    ...toWireAction(a),
-    incident_id: a.incidentId,
-    tenant: a.tenant,
-    target: a.target,
-    created_at: a.createdAt,
-    updated_at: a.updatedAt,
-    decided_by: a.decidedBy,
-    expires_at: a.expiresAt,
-    executed_at: a.executedAt,
-  };
+  // Set on toWireAction's new object, for the reason given in toWireIncident.
+  const wire = toWireAction(a) as WireActionRecord;
+  wire.incident_id = a.incidentId;
+  wire.tenant = a.tenant;
+  wire.target = a.target;
+  wire.created_at = a.createdAt;
+  wire.updated_at = a.updatedAt;
+  wire.decided_by = a.decidedBy;
+  wire.expires_at = a.expiresAt;
+  wire.executed_at = a.executedAt;
+  return wire;
 }
 
 /** An audit entry as `GET /api/audit` returns it (the contract's fields). */

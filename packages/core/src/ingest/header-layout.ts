@@ -1,4 +1,4 @@
-import { levelOfWord } from './levels.js';
+import { LEVEL_WORD_LIST, levelOfWord } from './levels.js';
 import type { LogLevel } from './log-record.js';
 
 // Header detection without being told the format.
@@ -41,6 +41,23 @@ const MONTHS_AND_DAYS = new Set(
   'jan feb mar apr may jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun'.split(' '),
 );
 
+/**
+ * The first two letters (lower case) of every level word and month or day
+ * name, one bit each: most words of a header start otherwise, and are then
+ * neither, without being sliced out and looked up.
+ */
+const WORD_STARTS = new Uint8Array(26 * 26);
+for (const word of [...LEVEL_WORD_LIST, ...MONTHS_AND_DAYS]) {
+  WORD_STARTS[(word.charCodeAt(0) - 97) * 26 + (word.charCodeAt(1) - 97)] = 1;
+}
+
+/** Whether a word starting with these two codes may be a level word or a month or day name. */
+function mayBeNamed(c0: number, c1: number): boolean {
+  // Both must be letters: every such name starts with two.
+  if (!isLetterCode(c0) || !isLetterCode(c1)) return false;
+  return WORD_STARTS[((c0 | 32) - 97) * 26 + ((c1 | 32) - 97)] === 1;
+}
+
 /** What stripping found in a line. */
 export interface StrippedLine {
   /** The line without its header. */
@@ -72,11 +89,27 @@ export class HeaderLayout {
   readonly #allowed: readonly number[];
   /** Per position, whether a | separator follows the field. */
   readonly #piped: readonly boolean[];
+  /** The lines `learn` read, by their position in its input. */
+  readonly #sampleLines: readonly string[];
+  /**
+   * The fields of those lines as `learn` scanned them (up to MAX_FIELDS; none
+   * for a line it skipped): stripping a sample line, which usually comes
+   * next, reads them here instead of scanning the line a second time.
+   */
+  readonly #sampleFields: readonly (readonly Field[] | undefined)[];
 
-  private constructor(size: number, allowed: number[], piped: boolean[]) {
+  private constructor(
+    size: number,
+    allowed: number[],
+    piped: boolean[],
+    sampleLines: readonly string[] = [],
+    sampleFields: readonly (readonly Field[] | undefined)[] = [],
+  ) {
     this.size = size;
     this.#allowed = allowed;
     this.#piped = piped;
+    this.#sampleLines = sampleLines;
+    this.#sampleFields = sampleFields;
   }
 
   /** A layout that strips nothing but a leading timestamp and level. */
@@ -90,11 +123,16 @@ export class HeaderLayout {
    */
   static learn(lines: Iterable<string>): HeaderLayout {
     const sampled: { fields: Field[]; size: number }[] = [];
+    const sampleLines: string[] = [];
+    const sampleFields: (Field[] | undefined)[] = [];
     for (const line of lines) {
       if (sampled.length >= HeaderLayout.SAMPLE_LINES) break;
+      sampleLines.push(line);
+      sampleFields.push(undefined);
       if (line.length === 0 || isSpace(line.charCodeAt(0))) continue;
       load(line);
       const fields = scanFields(line, MAX_FIELDS);
+      sampleFields[sampleFields.length - 1] = fields;
       sampled.push({ fields, size: proposeHeader(fields) });
     }
     const sizes = [...new Set(sampled.map((l) => l.size))]
@@ -123,9 +161,10 @@ export class HeaderLayout {
       const dominant = [...terminal].sort((x, y) => y[1] - x[1])[0]?.[0] as number;
       allowed[h - 1] = 1 << dominant;
       const piped = pipedCount.map((c) => c * 2 > reach.length);
-      return new HeaderLayout(h, allowed, piped);
+      return new HeaderLayout(h, allowed, piped, sampleLines, sampleFields);
     }
-    return HeaderLayout.NONE;
+    // Strips as NONE does, with the sample's fields at hand.
+    return new HeaderLayout(0, [], [], sampleLines, sampleFields);
   }
 
   /** The layout as field types, e.g. "T T L K" (for diagnostics and tests). */
@@ -145,14 +184,27 @@ export class HeaderLayout {
    * Strips the header of one line. Never throws; looks at the first few
    * hundred characters only. `trustNames`: a "name:" behind a time ends the
    * header even when the layout does not say so (a line known to be syslog).
+   * `sampleAt`: the line's position in the lines this layout learned from,
+   * when it is one of them (its fields are then not scanned again).
    */
-  strip(line: string, trustNames = false): StrippedLine {
+  strip(line: string, trustNames = false, sampleAt = -1): StrippedLine {
     if (line.length === 0 || isSpace(line.charCodeAt(0))) {
       return { message: line.trim(), offset: 0, level: null };
     }
     load(line);
-    STRIP_FIELDS.length = 0;
-    let fields = scanFields(line, this.size + 1, STRIP_FIELDS, true);
+    // A sample line's whole scan: the scan below is its first size + 1
+    // fields (a scan goes on the same whatever its limit), the one after
+    // it all of them.
+    const known =
+      sampleAt >= 0 && this.#sampleLines[sampleAt] === line
+        ? this.#sampleFields[sampleAt]
+        : undefined;
+    let fields: readonly Field[];
+    if (known) fields = known;
+    else {
+      STRIP_FIELDS.length = 0;
+      fields = scanFields(line, this.size + 1, STRIP_FIELDS, true);
+    }
     let size = 0;
     if (this.size > 0 && fields.length > this.size) {
       size = this.size;
@@ -168,7 +220,9 @@ export class HeaderLayout {
       // Not this input's layout: the line's own proposal, without the "name:"
       // rule (unconfirmed by other lines, "http: TLS handshake error" would lose "http:").
       // A scan that stopped before its limit already holds every field there is.
-      if (fields.length === this.size + 1) fields = scanFields(line, MAX_FIELDS, fields, true);
+      if (!known && fields.length === this.size + 1) {
+        fields = scanFields(line, MAX_FIELDS, STRIP_FIELDS, true);
+      }
       size = proposeHeader(fields, trustNames);
     }
     if (size === 0) return { message: line, offset: 0, level: null };
@@ -462,7 +516,7 @@ function innerType(line: string, start: number, end: number): number {
     return I;
   }
   if (digits === 0) {
-    if (len <= 13 && other === 0) {
+    if (len <= 13 && len >= 3 && other === 0 && mayBeNamed(code(start), code(start + 1))) {
       const word = line.slice(start, end);
       if (levelOfWord(word)) return L;
       if (len <= 4 && MONTHS_AND_DAYS.has(word.toLowerCase())) return T;

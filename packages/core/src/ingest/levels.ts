@@ -16,6 +16,9 @@ const LEVEL_WORDS: ReadonlyMap<string, LogLevel> = new Map([
   ),
 ]);
 
+/** Every level word `levelOfWord` knows, lower-cased (for prefilters that must not miss one). */
+export const LEVEL_WORD_LIST: readonly string[] = Object.freeze([...LEVEL_WORDS.keys()]);
+
 /** A level word (any case): INFO, Warning, err, ... */
 export function levelOfWord(word: string): LogLevel | null {
   if (word.length === 0 || word.length > 13) return null;

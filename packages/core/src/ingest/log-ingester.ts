@@ -47,6 +47,8 @@ export class LogIngester {
   #lineNo = 0;
   #sample: string[] | null = [];
   #sampleStart = 1;
+  /** The position in the sample of the line being read, while the sample is read (else -1). */
+  #sampleAt = -1;
   #layout: HeaderLayout = HeaderLayout.NONE;
   #describe = false;
   #table: TableColumns | null = null;
@@ -137,7 +139,11 @@ export class LogIngester {
     this.#layout = HeaderLayout.learn(sample);
     this.#describe = looksLikeDescribe(sample.slice(0, 50));
     let n = this.#sampleStart;
-    for (const line of sample) this.#line(line, n++);
+    for (let at = 0; at < sample.length; at++) {
+      this.#sampleAt = at;
+      this.#line(sample[at] as string, n++);
+    }
+    this.#sampleAt = -1;
   }
 
   #line(line: string, lineNo: number): void {
@@ -219,7 +225,7 @@ export class LogIngester {
       return;
     }
 
-    const stripped = this.#layout.strip(line);
+    const stripped = this.#layout.strip(line, false, this.#sampleAt);
     const headed = stripped.offset > 0;
     if (cur && !headed) {
       const mode = continues(cur.state, line);

@@ -166,12 +166,37 @@ export async function governActions(input: GovernInput, deps: GovernDeps): Promi
       status: input.mode === 'safe' ? 'dry_run' : 'skipped',
     };
     const audit = { at, actor, tenant, subject: action.actionId };
+    // The audit entries of this action, written out for the same reason as `record`.
+    const entry = (
+      event: string,
+      decision: string,
+      reasons: string[],
+      result: string,
+    ): AuditEntry => ({
+      at,
+      actor,
+      tenant,
+      subject: action.actionId,
+      event,
+      decision,
+      reasons,
+      result,
+    });
     // A snapshot of the action as it stands: later steps change its scalar
     // fields and its reasons, never its params (structuredClone here cost
-    // more than the rest of governance).
+    // more than the rest of governance). Written out field by field, in the
+    // order a spread gave: on Node 20 `{ ...action, more }` costs microseconds
+    // per added field, which made this the largest item of planning.
     const record = (expiresAt: string | null, executedAt: string | null): ActionRecord => ({
-      ...action,
+      actionId: action.actionId,
+      plugin: action.plugin,
+      operation: action.operation,
+      params: action.params,
+      risk: action.risk,
+      description: action.description,
+      decision: action.decision,
       reasons: [...action.reasons],
+      status: action.status,
       incidentId: input.incidentId,
       tenant,
       target: step.target,
@@ -191,13 +216,7 @@ export async function governActions(input: GovernInput, deps: GovernDeps): Promi
     });
     if (blocked || !verdict) {
       action.reasons.push(blocked ?? POLICY_UNAVAILABLE);
-      governed.audit.push({
-        ...audit,
-        event: 'action.blocked',
-        decision: 'denied',
-        reasons: [...action.reasons],
-        result: action.status,
-      });
+      governed.audit.push(entry('action.blocked', 'denied', [...action.reasons], action.status));
       governed.actions.push(action);
       governed.records.push(record(null, null));
       continue;
@@ -218,13 +237,14 @@ export async function governActions(input: GovernInput, deps: GovernDeps): Promi
         expiresAt = new Date(input.now.getTime() + input.approvalTtlSec * 1000).toISOString();
       }
     }
-    governed.audit.push({
-      ...audit,
-      event: 'policy.decision',
-      decision: verdict.decision,
-      reasons: [...action.reasons],
-      result: execute ? 'executing' : action.status,
-    });
+    governed.audit.push(
+      entry(
+        'policy.decision',
+        verdict.decision,
+        [...action.reasons],
+        execute ? 'executing' : action.status,
+      ),
+    );
     if (!execute) {
       governed.actions.push(action);
       governed.records.push(record(expiresAt, null));
@@ -257,13 +277,7 @@ export async function governActions(input: GovernInput, deps: GovernDeps): Promi
           ? 'blast radius unknown: the store did not answer'
           : blastRadiusReached(executions, step.target, window, maxExecutions ?? executions),
       ];
-      governed.audit.push({
-        ...audit,
-        event: 'action.skipped',
-        decision: 'denied',
-        reasons: [...action.reasons],
-        result: 'skipped',
-      });
+      governed.audit.push(entry('action.skipped', 'denied', [...action.reasons], 'skipped'));
       governed.actions.push(action);
       governed.records.push(record(null, null));
       continue;

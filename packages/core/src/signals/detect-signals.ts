@@ -61,8 +61,11 @@ const CATEGORY_SEVERITY: Readonly<Record<FailureCategory, Severity>> = {
 const FATAL_MARKER = /\b(?:FATAL|PANIC|EMERG(?:ENCY)?)\b|\[(?:emerg|alert|crit)\]|^F\d{4} /m;
 
 /** Signals of one record. Transient failures need the rest of the log: see `markTransient`. */
-export function detectSignal(record: LogRecord, index: CatalogIndex): RecordSignal {
-  const lower = record.text.toLowerCase();
+export function detectSignal(
+  record: LogRecord,
+  index: CatalogIndex,
+  lower: string = record.text.toLowerCase(),
+): RecordSignal {
   const level = record.level ?? levelInText(record.text, lower);
   const declaredHealthy = level === 'info' || level === 'debug';
   // A line the log itself calls routine counts a cue only when the cue is

@@ -97,7 +97,9 @@ export class LogAnalysis {
     this.#records++;
     const templateId = this.#miner.addId(record.message);
     this.#templateCounts.set(templateId, (this.#templateCounts.get(templateId) ?? 0) + 1);
-    const signal = detectSignal(record, this.#index);
+    // Read lower-cased by the cues and the entities alike: made once.
+    const lower = record.text.toLowerCase();
+    const signal = detectSignal(record, this.#index, lower);
     // A success long after a retried failure says nothing about it.
     while (
       this.#pending.length > 0 &&
@@ -107,7 +109,7 @@ export class LogAnalysis {
       if (expired) this.#commit(expired.signal, expired.templateId);
     }
     // Entities come from the start of the log and from its failures.
-    if (signal.failing || this.#records <= ENTITY_RECORDS) this.#entities.add(record);
+    if (signal.failing || this.#records <= ENTITY_RECORDS) this.#entities.add(record, lower);
     if (signal.retrying) {
       // A retried failure counts only if no success follows it.
       if (signal.succeeded) markTransient(signal);

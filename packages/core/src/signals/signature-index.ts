@@ -80,18 +80,27 @@ export class AnchorFilter {
   readonly #whole: Uint8Array;
   /** Hashed 4-byte starts of the longer anchors. */
   readonly #fours: Uint8Array;
-  readonly #byFirst: Map<number, string[]>;
+  /**
+   * The longer anchors by their first four bytes, longest first. Keyed by four
+   * bytes, not three: "con" or "err" start some twenty anchors each, and
+   * trying all of them at every "connect" was most of this filter's time.
+   */
+  readonly #byFour: Map<number, string[]>;
+  /** The 3-character anchors by their key. */
+  readonly #threes: Map<number, string>;
 
   private constructor(
     firsts: Uint8Array,
     whole: Uint8Array,
     fours: Uint8Array,
-    byFirst: Map<number, string[]>,
+    byFour: Map<number, string[]>,
+    threes: Map<number, string>,
   ) {
     this.#firsts = firsts;
     this.#whole = whole;
     this.#fours = fours;
-    this.#byFirst = byFirst;
+    this.#byFour = byFour;
+    this.#threes = threes;
   }
 
   /** null when some anchor is shorter than 3 characters or not ASCII (callers then scan). */
@@ -99,20 +108,27 @@ export class AnchorFilter {
     const firsts = new Uint8Array(1 << 18);
     const whole = new Uint8Array(1 << 18);
     const fours = new Uint8Array(1 << 15);
-    const byFirst = new Map<number, string[]>();
+    const byFour = new Map<number, string[]>();
+    const threes = new Map<number, string>();
     for (const a of anchors) {
       if (a.length < 3 || !/^[\x00-\x7f]*$/.test(a)) return null;
       const key = (a.charCodeAt(0) << 14) | (a.charCodeAt(1) << 7) | a.charCodeAt(2);
       setBit(firsts, key);
-      if (a.length === 3) setBit(whole, key);
-      else setBit(fours, fourHash(key, a.charCodeAt(3)));
-      const list = byFirst.get(key);
+      if (a.length === 3) {
+        setBit(whole, key);
+        threes.set(key, a);
+        continue;
+      }
+      setBit(fours, fourHash(key, a.charCodeAt(3)));
+      const four = key * 128 + a.charCodeAt(3);
+      const list = byFour.get(four);
       if (list) list.push(a);
-      else byFirst.set(key, [a]);
+      else byFour.set(four, [a]);
     }
-    // Longest first: at a position, the first that matches is the one the alternation finds.
-    for (const list of byFirst.values()) list.sort((x, y) => y.length - x.length);
-    return new AnchorFilter(firsts, whole, fours, byFirst);
+    // Longest first: at a position, the first that matches is the one the
+    // alternation finds; a 3-character anchor there is the shortest, so last.
+    for (const list of byFour.values()) list.sort((x, y) => y.length - x.length);
+    return new AnchorFilter(firsts, whole, fours, byFour, threes);
   }
 
   /** false only when the text holds no anchor; true also when it cannot tell (long or non-ASCII text). */
@@ -141,23 +157,44 @@ export class AnchorFilter {
     for (let i = 0; i < n; i++) {
       key = ((key << 7) | (bytes[i] as number)) & 0x1fffff;
       if (i < 2 || ((firsts[key >>> 3] as number) & (1 << (key & 7))) === 0) continue;
-      if (((whole[key >>> 3] as number) & (1 << (key & 7))) === 0) {
-        // Only longer anchors start here: their fourth byte must follow.
-        if (i + 1 >= n) continue;
-        const h = fourHash(key, bytes[i + 1] as number);
-        if (((fours[h >>> 3] as number) & (1 << (h & 7))) === 0) continue;
+      let hit: string | null = null;
+      if (i + 1 < n) {
+        const fourth = bytes[i + 1] as number;
+        const h = fourHash(key, fourth);
+        const list =
+          ((fours[h >>> 3] as number) & (1 << (h & 7))) === 0
+            ? undefined
+            : this.#byFour.get(key * 128 + fourth);
+        if (list !== undefined) hit = longestAt(list, bytes, i - 2, n);
       }
-      for (const a of this.#byFirst.get(key) ?? []) {
-        // A 3-character anchor is the window itself.
-        if (a.length > 3 && !text.startsWith(a, i - 2)) continue;
-        if (first) return [a];
-        found ??= [];
-        found.push(a);
-        break;
+      // A 3-character anchor is the window itself.
+      if (hit === null && ((whole[key >>> 3] as number) & (1 << (key & 7))) !== 0) {
+        hit = this.#threes.get(key) ?? null;
       }
+      if (hit === null) continue;
+      if (first) return [hit];
+      found ??= [];
+      found.push(hit);
     }
     return found ?? NONE;
   }
+}
+
+/**
+ * The first of `list` (anchors whose first four bytes are those at `start`)
+ * that the text's bytes hold at `start`, compared byte by byte: the text and
+ * the anchors are ASCII, so bytes are characters.
+ */
+function longestAt(list: readonly string[], bytes: Uint8Array, start: number, n: number) {
+  for (let j = 0; j < list.length; j++) {
+    const a = list[j] as string;
+    const len = a.length;
+    if (start + len > n) continue;
+    let k = 4;
+    while (k < len && a.charCodeAt(k) === bytes[start + k]) k++;
+    if (k === len) return a;
+  }
+  return null;
 }
 
 function setBit(bits: Uint8Array, at: number): void {
