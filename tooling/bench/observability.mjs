@@ -189,7 +189,7 @@ async function load(url, body, total, connections) {
   const result = await drive(url, '/api/process_log', {
     connections: Math.min(connections, total),
     amount: total,
-    bodyOf: () => body,
+    bodies: [body],
     headers: { 'x-api-key': API_KEY },
   });
   const errors = Object.fromEntries(

@@ -11,8 +11,8 @@
 // main.ts composes it, plus the bare route /__bench/bare in the same server
 // and process) on the default SQLite store in a temporary directory, then
 // drives it from this process with autocannon (./load.mjs), `--connections`
-// keep-alive requests in flight (default 50), each body the same ~2 KB
-// JSON log (numbers vary per request, as in real logs). Each measured phase
+// keep-alive requests in flight (default 50), each body a ~2 KB JSON log
+// from a pool of 1,000 whose numbers differ, as in real logs. Each measured phase
 // runs after a warm-up:
 //   bare                  POST /__bench/bare (the baseline)
 //   process_log (new)     DEDUP_WINDOW_SEC=0: every request stores a new incident
@@ -170,14 +170,14 @@ function startServer(env, { cpuProf, label }) {
   });
 }
 
-async function phase(server, path, args, bodyOf) {
+async function phase(server, path, args, bodies) {
   if (args.warmup > 0)
-    await drive(server.url, path, { connections: args.connections, seconds: args.warmup, bodyOf });
+    await drive(server.url, path, { connections: args.connections, seconds: args.warmup, bodies });
   const cpuBefore = cpuSeconds(server.pid);
   const result = await drive(server.url, path, {
     connections: args.connections,
     seconds: args.duration,
-    bodyOf,
+    bodies,
   });
   const cpuAfter = cpuSeconds(server.pid);
   // The server's CPU per answered request: steadier than req/s when the
@@ -190,8 +190,9 @@ async function phase(server, path, args, bodyOf) {
 }
 
 const args = parseArgs(process.argv.slice(2));
-const body = (n) => JSON.stringify({ log: makeLog(n) });
-const bodyBytes = Buffer.byteLength(body(0));
+// 1,000 distinct logs (their numbers differ), sent in turn on every connection.
+const bodies = Array.from({ length: 1000 }, (_, n) => JSON.stringify({ log: makeLog(n) }));
+const bodyBytes = Buffer.byteLength(bodies[0]);
 const dir = mkdtempSync(join(tmpdir(), 'bench-store-'));
 const baseEnv = {
   PORT: '0',
@@ -221,14 +222,14 @@ async function runStore(label, storeEnv) {
         results.push({
           name: 'bare Hono route',
           store: null,
-          ...(await phase(server, '/__bench/bare', args, body)),
+          ...(await phase(server, '/__bench/bare', args, bodies)),
         });
       }
       progress(`process_log (${label}, ${mode}) ...`);
       results.push({
         name: `process_log (${mode === 'new' ? 'new incident each request' : 'storm: deduplicated'})`,
         store: label,
-        ...(await phase(server, '/api/process_log', args, body)),
+        ...(await phase(server, '/api/process_log', args, bodies)),
       });
     } finally {
       await server.stop();
