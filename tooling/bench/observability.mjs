@@ -30,10 +30,10 @@ const API_KEY = 'bench-observability-key-2f9c4e1a7b';
 const TARGET = 0.85;
 
 const USAGE = `usage: pnpm bench:observability -- [options]
-  --requests N      measured requests per configuration and round (default 600)
+  --requests N      measured requests per configuration and round (default 2000)
   --connections C   keep-alive connections (default 50)
   --rounds R        rounds, each running both (order alternates) (default 4)
-  --warmup W        unmeasured requests per server start (default 150)
+  --warmup W        unmeasured requests per server start (default 1000)
   --exporter E      console (spans as log lines, the default) or otlp (OTLP/HTTP to a loopback sink)
   --json            print one JSON object instead of the report`;
 
@@ -44,10 +44,10 @@ function fail(message) {
 
 function parseArgs(argv) {
   const args = {
-    requests: 600,
+    requests: 2000,
     connections: 50,
     rounds: 4,
-    warmup: 150,
+    warmup: 1000,
     exporter: 'console',
     json: false,
   };
