@@ -6,9 +6,9 @@ import { Worker } from 'node:worker_threads';
  *
  * SQLite's automatic checkpoint runs inside the COMMIT that fills the WAL
  * past 1000 pages, on the thread that commits: here the event loop. It
- * copies the pages and syncs the file twice, which held the event loop
- * for 25 to 70 ms every hundred requests or so under load (measured),
- * mostly waiting on fsync, with every request in flight waiting too.
+ * copies the pages and syncs the files, which held the event loop for tens
+ * of milliseconds every hundred requests or so under load, mostly waiting
+ * on fsync, with every request in flight waiting too.
  *
  * The worker has a connection of its own and copies committed pages back
  * into the database every `intervalMs` (PASSIVE: it never blocks a writer).
