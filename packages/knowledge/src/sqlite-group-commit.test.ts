@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, sql } from 'kysely';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { WalCheckpointer } from './sqlite-checkpointer.js';
 import { createSqliteDialect, openSqliteDatabase } from './sqlite-dialect.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: a scratch table, typed loosely
@@ -208,6 +209,21 @@ describe('SQLite WAL checkpoints', () => {
     const { writer, database } = await scratch({ checkpoints: false });
     expect(writer.checkpointsInWorker).toBe(false);
     expect(database.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+  });
+
+  it('give held writes back when the worker cannot open the database, and say so once', async () => {
+    const failures: Error[] = [];
+    const checkpointer = new WalCheckpointer(
+      { file: '/nonexistent/devops-agent/store.db', busyTimeoutMs: 50, intervalMs: 10 },
+      (error) => failures.push(error),
+    );
+    await until(() => failures.length > 0);
+    expect(failures).toHaveLength(1);
+    expect(checkpointer.wantsRestart).toBe(false);
+    // Writes held for a restart go on at once when the worker is gone.
+    await expect(checkpointer.restart()).resolves.toBeUndefined();
+    await checkpointer.close();
+    expect(failures).toHaveLength(1);
   });
 
   it('stop with the connection', async () => {
