@@ -44,10 +44,10 @@ const db = new Database(workerData.file, { timeout: workerData.busyTimeoutMs });
 db.pragma('synchronous = NORMAL');
 const checkpoint = (mode) => {
   try {
-    const row = db.pragma('wal_checkpoint(' + mode + ')')[0];
-    parentPort.postMessage({ mode, frames: row.log, busy: row.busy === 1 });
-  } catch (error) {
-    parentPort.postMessage({ mode, error: String((error && error.message) || error) });
+    parentPort.postMessage({ mode, frames: db.pragma('wal_checkpoint(' + mode + ')')[0].log });
+  } catch {
+    // Busy or failed: the next interval tries again; a restart is over either way.
+    parentPort.postMessage({ mode });
   }
 };
 const timer = setInterval(() => checkpoint('PASSIVE'), workerData.intervalMs);
@@ -67,11 +67,10 @@ parentPort.on('message', (message) => {
 });
 `;
 
+/** What the worker says after each checkpoint: the WAL's frames, unless it failed. */
 interface Report {
   mode: 'PASSIVE' | 'RESTART';
   frames?: number;
-  busy?: boolean;
-  error?: string;
 }
 
 export class WalCheckpointer {
@@ -81,7 +80,8 @@ export class WalCheckpointer {
   #frames = 0;
   #restart: { done: Promise<void>; finish: () => void } | null = null;
   #exited: Promise<void>;
-  #failed = false;
+  /** The worker has died, or is closing: nothing more is asked of it. */
+  #stopped = false;
 
   /** Starts the worker; throws if it cannot be created. `onFailure` runs once if it dies. */
   constructor(options: WalCheckpointerOptions, onFailure: (error: Error) => void) {
@@ -103,8 +103,8 @@ export class WalCheckpointer {
       if (report.mode === 'RESTART') this.#finishRestart();
     });
     const fail = (error: Error) => {
-      if (this.#failed) return;
-      this.#failed = true;
+      if (this.#stopped) return;
+      this.#stopped = true;
       this.#finishRestart();
       onFailure(error);
     };
@@ -112,7 +112,7 @@ export class WalCheckpointer {
     this.#exited = new Promise((resolve) => {
       this.#worker.once('exit', (code) => {
         if (code !== 0) fail(new Error(`the WAL checkpointer stopped (exit code ${code})`));
-        else this.#failed = true;
+        else this.#stopped = true;
         this.#finishRestart();
         resolve();
       });
@@ -121,7 +121,7 @@ export class WalCheckpointer {
 
   /** True when the WAL has grown past `restartFrames` and no restart is under way. */
   get wantsRestart(): boolean {
-    return !this.#failed && this.#restart === null && this.#frames >= this.restartFrames;
+    return !this.#stopped && this.#restart === null && this.#frames >= this.restartFrames;
   }
 
   /**
@@ -136,15 +136,15 @@ export class WalCheckpointer {
     });
     this.#restart = { done, finish };
     this.#frames = 0;
-    if (this.#failed) this.#finishRestart();
+    if (this.#stopped) this.#finishRestart();
     else this.#worker.postMessage('restart');
     return done;
   }
 
   /** Stops the worker after its current checkpoint; resolves once it has closed its connection. */
   async close(): Promise<void> {
-    if (!this.#failed) {
-      this.#failed = true;
+    if (!this.#stopped) {
+      this.#stopped = true;
       this.#worker.postMessage('close');
     }
     // A checkpoint stuck on a lock must not hold the store's close up.
