@@ -3,7 +3,7 @@
 // the span that made it, so those servers join the caller's trace; with no
 // span active, or tracing off, nothing is sent. The servers are loopback
 // protocol doubles (not the real OPA or Vault) that record what they got.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,7 +37,7 @@ import {
   withSpan,
 } from '@agent/observability';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Json, postJson, readJson } from '../test/harness.js';
+import { type Json, postJson, readJson, runbookPolicyFile } from '../test/harness.js';
 import { createApp } from './app.js';
 import { createLlmObserver } from './llm-observer.js';
 import { createRuntime, type Runtime } from './runtime.js';
@@ -126,28 +126,6 @@ async function startDoubles(): Promise<Doubles> {
   };
 }
 
-/** A policy file calling the runbook double, its bearer token read from Vault. */
-function policyFile(dir: string, runbookUrl: string): string {
-  const path = join(dir, 'policy.json');
-  writeFileSync(
-    path,
-    JSON.stringify({
-      actuators: {
-        webhook: {
-          allowed_hosts: ['127.0.0.1'],
-          hooks: {
-            runbook: {
-              url: `${runbookUrl}/hooks/devops-agent`,
-              headers: { Authorization: { secret: 'runbooks#token', prefix: 'Bearer ' } },
-            },
-          },
-        },
-      },
-    }),
-  );
-  return path;
-}
-
 describe('each adapter sends the active span as traceparent (tracing on)', () => {
   let dir: string;
   let doubles: Doubles;
@@ -169,7 +147,7 @@ describe('each adapter sends the active span as traceparent (tracing on)', () =>
     });
     // Wired as the composition root (runtime.ts) wires them.
     governance = createGovernance({
-      policyFile: policyFile(dir, doubles.runbook.url),
+      policyFile: runbookPolicyFile(dir, doubles.runbook.url),
       opa: {
         endpoint: doubles.opa.url,
         policyPath: 'devops/remediation/decision',
@@ -346,7 +324,7 @@ describe('POST /api/process_log with an incoming traceparent (tracing on, OPA, V
         VAULT_ROLE_ID: ROLE.roleId,
         VAULT_SECRET_ID: ROLE.secretId,
         NOTIFY_WEBHOOK_URL: `${doubles.slack.url}${HOOK_PATH}`,
-        POLICY_FILE: policyFile(dir, doubles.runbook.url),
+        POLICY_FILE: runbookPolicyFile(dir, doubles.runbook.url),
         LLM_BASE_URL: doubles.llm.url,
         LLM_MODEL: 'test-model',
         LLM_API_KEY,

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@agent/config';
@@ -75,4 +75,29 @@ export type Json = any;
 
 export async function readJson(res: Response): Promise<Json> {
   return res.json();
+}
+
+/**
+ * A policy file in `dir` with one webhook hook, `runbook`, posting to the
+ * runbook double at `runbookUrl` with a bearer token read from `runbooks#token`.
+ */
+export function runbookPolicyFile(dir: string, runbookUrl: string): string {
+  const path = join(dir, 'policy.json');
+  writeFileSync(
+    path,
+    JSON.stringify({
+      actuators: {
+        webhook: {
+          allowed_hosts: ['127.0.0.1'],
+          hooks: {
+            runbook: {
+              url: `${runbookUrl}/hooks/devops-agent`,
+              headers: { Authorization: { secret: 'runbooks#token', prefix: 'Bearer ' } },
+            },
+          },
+        },
+      },
+    }),
+  );
+  return path;
 }

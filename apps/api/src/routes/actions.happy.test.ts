@@ -8,7 +8,14 @@ import {
 } from '@agent/adapters/testing';
 import { keyIdOf } from '@agent/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApi, type Json, postJson, readJson, type TestApi } from '../../test/harness.js';
+import {
+  createTestApi,
+  type Json,
+  postJson,
+  readJson,
+  runbookPolicyFile,
+  type TestApi,
+} from '../../test/harness.js';
 
 const USER = { 'X-API-Key': 'user-key-1' };
 const ADMIN = { 'X-API-Key': 'admin-key-1' };
@@ -22,27 +29,6 @@ let slack: LoopbackServer;
 let runbook: LoopbackServer;
 let api: TestApi;
 let dir: string;
-
-function policyFile(runbookUrl: string): string {
-  const path = join(dir, 'policy.json');
-  writeFileSync(
-    path,
-    JSON.stringify({
-      actuators: {
-        webhook: {
-          allowed_hosts: ['127.0.0.1'],
-          hooks: {
-            runbook: {
-              url: `${runbookUrl}/hooks/devops-agent`,
-              headers: { Authorization: { secret: 'runbooks#token', prefix: 'Bearer ' } },
-            },
-          },
-        },
-      },
-    }),
-  );
-  return path;
-}
 
 async function autoLog(extra: Record<string, unknown> = {}): Promise<Json> {
   const res = await api.app.request(
@@ -64,7 +50,7 @@ beforeAll(async () => {
     ADMIN_KEYS: 'admin-key-1',
     DEDUP_WINDOW_SEC: '0',
     NOTIFY_WEBHOOK_URL: `${slack.url}/services/T000/B000/XXXX`,
-    POLICY_FILE: policyFile(runbook.url),
+    POLICY_FILE: runbookPolicyFile(dir, runbook.url),
     SECRETS_FILE: secrets,
   });
 });
