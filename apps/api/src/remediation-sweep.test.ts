@@ -22,6 +22,19 @@ const OOM = [
 ].join('\n');
 const silent = { info: () => {}, warn: () => {} };
 
+/** The incident the stored actions of a test belong to. */
+const incidentAt = (at: string) => ({
+  incidentId: 'inc-1',
+  tenant: 'acme',
+  receivedAt: at,
+  lastSeenAt: at,
+  category: 'oom' as const,
+  severity: 'high' as const,
+  signature: 'sig',
+  occurrences: 1,
+  result: { actions: [] } as never,
+});
+
 function manualClock(start = Date.parse('2026-11-26T12:00:00.000Z')) {
   let now = start;
   const clock: Clock = { now: () => new Date(now), monotonicMs: () => now };
@@ -147,17 +160,7 @@ describe('runtime start-up', () => {
     await api.runtime.close();
     const store = await createKnowledgeStore({ dbPath });
     const at = new Date().toISOString();
-    await store.saveIncident({
-      incidentId: 'inc-1',
-      tenant: 'acme',
-      receivedAt: at,
-      lastSeenAt: at,
-      category: 'oom',
-      severity: 'high',
-      signature: 'sig',
-      occurrences: 1,
-      result: { actions: [] } as never,
-    });
+    await store.saveIncident(incidentAt(at));
     const action = (actionId: string, executor: string, updatedAt: string) => ({
       action: {
         actionId,
@@ -247,17 +250,7 @@ describe('runtime start-up', () => {
     const api = await createTestApi({ ADMIN_KEYS: 'admin-key-1' });
     try {
       const at = new Date().toISOString();
-      await api.runtime.store.saveIncident({
-        incidentId: 'inc-1',
-        tenant: 'acme',
-        receivedAt: at,
-        lastSeenAt: at,
-        category: 'oom',
-        severity: 'high',
-        signature: 'sig',
-        occurrences: 1,
-        result: { actions: [] } as never,
-      });
+      await api.runtime.store.saveIncident(incidentAt(at));
       const base = {
         plugin: 'webhook',
         operation: 'trigger',
