@@ -121,6 +121,23 @@ describe('SQLite group commit', () => {
     expect(rows.map((r: { id: number }) => r.id)).toEqual([1, 2, 3]);
   });
 
+  it('runs a compiled statement given to it directly after an explicit transaction, not inside it', async () => {
+    const { db, writer } = await scratch();
+    let direct: Promise<unknown> | undefined;
+    await expect(
+      db.transaction().execute(async (trx) => {
+        await trx.insertInto('t').values({ id: 1, v: 'rolled back' }).execute();
+        // The store's request path runs its statements this way, past Kysely.
+        direct = writer.execute(db.insertInto('t').values({ id: 2, v: 'direct' }).compile());
+        await new Promise((resolve) => setImmediate(resolve));
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    await direct;
+    const rows = await db.selectFrom('t').select(['id', 'v']).orderBy('id').execute();
+    expect(rows).toEqual([{ id: 2, v: 'direct' }]);
+  });
+
   it('two connections of one process on one file take turns instead of waiting on each other', async () => {
     const first = await scratch();
     const second = new Kysely<Scratch>({

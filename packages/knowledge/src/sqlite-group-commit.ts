@@ -44,6 +44,8 @@ export class SqliteGroupCommit {
   /** Set while the WAL restarts: writes wait here, in order, and run after it. */
   #waiting: Array<() => void> | null = null;
   #checkpointer: WalCheckpointer | null = null;
+  /** Set while an explicit transaction holds the connection; others wait for it. */
+  #held: { done: Promise<void>; release: () => void } | null = null;
 
   readonly #file: string | null;
 
@@ -189,6 +191,55 @@ export class SqliteGroupCommit {
     });
   }
 
+  /** Resolves once no explicit transaction holds the connection. */
+  async whenFree(): Promise<void> {
+    while (this.#held !== null) await this.#held.done;
+  }
+
+  /**
+   * Runs one compiled statement, after any explicit transaction that holds
+   * the connection: what the store's request path calls instead of Kysely's
+   * executor, whose connection handling costs about a dozen promises a
+   * statement (each one work for AsyncLocalStorage's hooks when tracing).
+   */
+  execute<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    if (this.#held !== null) return this.whenFree().then(() => this.execute<R>(query));
+    return this.executeOnConnection<R>(query);
+  }
+
+  /**
+   * The connection's statement runner (what Kysely's driver calls, inside
+   * its transactions too): transaction control commits the open group and
+   * holds the connection until the transaction ends; reads run at once;
+   * writes join the group commit.
+   */
+  executeOnConnection<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    const database = this.#db;
+    if (TRANSACTION_CONTROL.test(query.sql)) {
+      this.flush();
+      this.yieldFile();
+      const result = settle(() => run<R>(this.prepare(query.sql), query.parameters));
+      if (database.inTransaction && this.#held === null) {
+        let release = () => {};
+        const done = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        this.#held = { done, release };
+      } else if (!database.inTransaction && this.#held !== null) {
+        const held = this.#held;
+        this.#held = null;
+        held.release();
+      }
+      return result;
+    }
+    const statement = this.prepare(query.sql);
+    // Inside an explicit transaction everything runs in it; reads never wait.
+    if (statement.readonly || this.#held !== null) {
+      return settle(() => run<R>(statement, query.parameters));
+    }
+    return this.write(() => run<R>(statement, query.parameters));
+  }
+
   /** Commits the open group now (before an explicit transaction, on close). */
   flush(): void {
     const group = this.#group;
@@ -254,13 +305,11 @@ export class GroupCommitSqliteDialect extends SqliteDialect {
 class GroupCommitSqliteDriver implements Driver {
   readonly #writer: SqliteGroupCommit;
   readonly #connection: DatabaseConnection;
-  /** Set while an explicit transaction holds the connection; others wait for it. */
-  #held: { done: Promise<void>; release: () => void } | null = null;
 
   constructor(writer: SqliteGroupCommit) {
     this.#writer = writer;
     this.#connection = {
-      executeQuery: <R>(query: CompiledQuery) => this.#execute<R>(query),
+      executeQuery: <R>(query: CompiledQuery) => writer.executeOnConnection<R>(query),
       // biome-ignore lint/correctness/useYield: streaming is not supported, as in Kysely's driver for writes
       streamQuery: async function* () {
         throw new Error('knowledge store: streaming queries are not supported on SQLite');
@@ -271,7 +320,7 @@ class GroupCommitSqliteDriver implements Driver {
   async init(): Promise<void> {}
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    while (this.#held !== null) await this.#held.done;
+    await this.#writer.whenFree();
     return this.#connection;
   }
 
@@ -292,34 +341,6 @@ class GroupCommitSqliteDriver implements Driver {
   async destroy(): Promise<void> {
     await this.#writer.close();
     this.#writer.database.close();
-  }
-
-  #execute<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    const writer = this.#writer;
-    const database = writer.database;
-    if (TRANSACTION_CONTROL.test(query.sql)) {
-      writer.flush();
-      writer.yieldFile();
-      const result = settle(() => run<R>(writer.prepare(query.sql), query.parameters));
-      if (database.inTransaction && this.#held === null) {
-        let release = () => {};
-        const done = new Promise<void>((resolve) => {
-          release = resolve;
-        });
-        this.#held = { done, release };
-      } else if (!database.inTransaction && this.#held !== null) {
-        const held = this.#held;
-        this.#held = null;
-        held.release();
-      }
-      return result;
-    }
-    const statement = writer.prepare(query.sql);
-    // Inside an explicit transaction everything runs in it; reads never wait.
-    if (statement.readonly || this.#held !== null) {
-      return settle(() => run<R>(statement, query.parameters));
-    }
-    return writer.write(() => run<R>(statement, query.parameters));
   }
 }
 
