@@ -17,6 +17,7 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { serverNodeFlags } from './load.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SAMPLES = join(ROOT, 'tooling', 'bench', 'samples');
@@ -189,7 +190,7 @@ async function startApi() {
   if (!existsSync(API_MAIN)) fail('apps/api/dist is missing: run `pnpm build` first');
   const dir = mkdtempSync(join(tmpdir(), 'devops-agent-bench-'));
   const apiKey = `bench-${randomBytes(12).toString('hex')}`;
-  const child = spawn(process.execPath, [API_MAIN], {
+  const child = spawn(process.execPath, [...serverNodeFlags(), API_MAIN], {
     env: {
       PATH: process.env.PATH ?? '',
       HOST: '127.0.0.1',

@@ -7,6 +7,18 @@ import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
 /**
+ * The Node.js flags the API's start script runs the server with (`pnpm
+ * start`; the Dockerfile uses the same), read from apps/api/package.json, so
+ * a benchmark's server runs as a deployed one does.
+ */
+export function serverNodeFlags() {
+  const manifest = JSON.parse(
+    readFileSync(new URL('../../apps/api/package.json', import.meta.url), 'utf8'),
+  );
+  return manifest.scripts.start.split(/\s+/).filter((word) => word.startsWith('--'));
+}
+
+/**
  * POSTs to `url` + `path` for `seconds` (or exactly `amount` requests), the
  * bodies taken in turn from `bodies`. Resolves with 200s, other statuses,
  * errors, 200s per second and latency percentiles in milliseconds.

@@ -22,7 +22,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { cpuSeconds, drive } from './load.mjs';
+import { cpuSeconds, drive, serverNodeFlags } from './load.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const API_MAIN = join(ROOT, 'apps', 'api', 'dist', 'main.js');
@@ -138,7 +138,7 @@ async function startApi(name, extraEnv = {}) {
   const dir = mkdtempSync(join(tmpdir(), `devops-agent-bench-obs-${name}-`));
   const port = await freePort();
   const devNull = openSync('/dev/null', 'w');
-  const child = spawn(process.execPath, [API_MAIN], {
+  const child = spawn(process.execPath, [...serverNodeFlags(), API_MAIN], {
     env: {
       PATH: process.env.PATH ?? '',
       HOST: '127.0.0.1',

@@ -32,7 +32,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { cpuSeconds, drive } from './load.mjs';
+import { cpuSeconds, drive, serverNodeFlags } from './load.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SERVER = join(ROOT, 'tooling', 'bench', 'store-server.mjs');
@@ -135,7 +135,7 @@ function makeLog(n) {
 /** Starts store-server.mjs and resolves with its URL once it logs that it listens. */
 function startServer(env, { cpuProf, label }) {
   const argv = cpuProf ? ['--cpu-prof', `--cpu-prof-name=bench-store-${label}.cpuprofile`] : [];
-  const child = spawn(process.execPath, [...argv, SERVER], {
+  const child = spawn(process.execPath, [...serverNodeFlags(), ...argv, SERVER], {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

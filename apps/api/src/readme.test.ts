@@ -38,4 +38,20 @@ describe('README', () => {
     ).packageManager;
     expect(README).toContain(`npm install -g ${pinned}`);
   });
+
+  it('runs the servers with the same Node.js flags in the start scripts, the Docker images and the text', () => {
+    const read = (path: string) => readFileSync(new URL(path, import.meta.url), 'utf8');
+    const flagsOf = (command: string) => command.split(/\s+/).filter((w) => w.startsWith('--'));
+    const api = JSON.parse(read('../package.json')).scripts.start as string;
+    const legacy = JSON.parse(read('../../legacy/package.json')).scripts.start as string;
+    const flags = flagsOf(api);
+    expect(flags.length).toBeGreaterThan(0);
+    expect(flagsOf(legacy)).toEqual(flags);
+    const images = [...read('../../../Dockerfile').matchAll(/^CMD (\[.*\])$/gm)].map(
+      (m) => JSON.parse(m[1] as string) as string[],
+    );
+    expect(images).toHaveLength(2);
+    for (const command of images) expect(command).toEqual(['node', ...flags, 'dist/main.js']);
+    expect(README).toContain(`node ${flags.join(' ')} dist/main.js`);
+  });
 });
