@@ -47,6 +47,27 @@ describe.each([
     expect(build).toHaveBeenCalledTimes(2 + 4);
   });
 
+  it('write literal values into the SQL, compiled once per value, and refuse a non-integer', () => {
+    const build = vi.fn((v: Record<string, unknown>) =>
+      db
+        .selectFrom('incidents')
+        .select(['incident_id'])
+        .where('tenant', '=', v.tenant as string)
+        .orderBy('received_at', 'desc')
+        .limit(sql.lit(v.limit as number)),
+    );
+    const find = preparedQuery('find', build, { literals: ['limit'] });
+    const six = find({ tenant: 'acme', limit: 6 });
+    expect(six.sql).toMatch(/ limit 6$/);
+    expect(six.parameters).toEqual(['acme']);
+    expect(find({ tenant: 'globex', limit: 6 }).parameters).toEqual(['globex']);
+    expect(find({ tenant: 'acme', limit: 2 }).sql).toMatch(/ limit 2$/);
+    expect(build).toHaveBeenCalledTimes(2);
+    for (const limit of [1.5, '6; drop table incidents', undefined]) {
+      expect(() => find({ tenant: 'acme', limit })).toThrow(/limit must be an integer/);
+    }
+  });
+
   it('keep the constants a query holds and bind undefined as NULL', () => {
     const build = (v: Record<string, unknown>) =>
       db

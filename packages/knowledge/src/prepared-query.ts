@@ -48,20 +48,40 @@ function bind(shape: Shape, lookup: (name: string) => unknown): CompiledQuery {
  * placeholders). Compiled once per key list. An undefined value is bound as
  * NULL, so leave out, rather than set undefined, a column whose default is
  * not NULL.
+ *
+ * `literals` names values that `build` receives as themselves, to write into
+ * the SQL (`limit(sql.lit(values.limit))`), compiled once per distinct value;
+ * they must be integers. Why: SQLite runs `ORDER BY ... LIMIT ?` several
+ * times slower than the same query with the number in its text (about 10
+ * against 2.5 microseconds for recall's lookup), even when an index gives
+ * the order.
  */
 export function preparedQuery(
   label: string,
   // biome-ignore lint/suspicious/noExplicitAny: placeholders stand in for values of any column type
   build: (values: Record<string, any>) => Compilable<unknown>,
+  options: { literals?: readonly string[] } = {},
 ): (values: Readonly<Record<string, unknown>>) => CompiledQuery {
+  const literals = new Set(options.literals ?? []);
   const shapes = new Map<string, Shape>();
   return (values) => {
     const names = Object.keys(values);
-    const key = names.join(',');
+    let key = names.join(',');
+    for (const name of literals) {
+      const value = values[name];
+      if (!Number.isSafeInteger(value)) {
+        throw new Error(`prepared query ${label}: ${name} must be an integer, got ${value}`);
+      }
+      key += `|${name}=${value}`;
+    }
     let shape = shapes.get(key);
     if (shape === undefined) {
       shape = compileShape(
-        build(Object.fromEntries(names.map((name) => [name, MARK + name]))),
+        build(
+          Object.fromEntries(
+            names.map((name) => [name, literals.has(name) ? values[name] : MARK + name]),
+          ),
+        ),
         label,
       );
       if (shapes.size < MAX_SHAPES) shapes.set(key, shape);

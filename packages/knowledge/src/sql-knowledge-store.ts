@@ -748,27 +748,30 @@ function prepareQueries(db: Kysely<KnowledgeDatabase>) {
         .set({ result_json: values.result_json })
         .where('incident_id', '=', values.incident_id),
     ),
-    findSimilar: preparedQuery('find similar', (values) =>
-      db
-        .selectFrom('incidents')
-        .select([
-          'incident_id',
-          'category',
-          'corrected_category',
-          'received_at',
-          'last_seen_at',
-          'resolved',
-          'resolution',
-        ])
-        .where('tenant', '=', values.tenant)
-        .where('signature', '=', values.signature)
-        .$if('exclude' in values, (q) => q.where('incident_id', '<>', values.exclude))
-        // received_at alone, so the (tenant, signature, received_at) index
-        // answers in order and the LIMIT stops the scan. A tie-breaker on
-        // incident_id made SQLite walk every incident of the tenant instead
-        // (a sort, or a scan of the tenant's history, on every request).
-        .orderBy('received_at', 'desc')
-        .limit(values.limit),
+    findSimilar: preparedQuery(
+      'find similar',
+      (values) =>
+        db
+          .selectFrom('incidents')
+          .select([
+            'incident_id',
+            'category',
+            'corrected_category',
+            'received_at',
+            'last_seen_at',
+            'resolved',
+            'resolution',
+          ])
+          .where('tenant', '=', values.tenant)
+          .where('signature', '=', values.signature)
+          .$if('exclude' in values, (q) => q.where('incident_id', '<>', values.exclude))
+          // received_at alone, so the (tenant, signature, received_at) index
+          // answers in order and the LIMIT stops the scan. A tie-breaker on
+          // incident_id made SQLite walk every incident of the tenant instead
+          // (a sort, or a scan of the tenant's history, on every request).
+          .orderBy('received_at', 'desc')
+          .limit(sql.lit(values.limit)),
+      { literals: ['limit'] },
     ),
     findLearnedPattern: preparedQuery('find learned pattern', (values) =>
       db
@@ -778,7 +781,7 @@ function prepareQueries(db: Kysely<KnowledgeDatabase>) {
         .where('signature', '=', values.signature)
         .orderBy('created_at', 'desc')
         .orderBy('id', 'desc')
-        .limit(1),
+        .limit(sql.lit(1)),
     ),
     /** Votes for any category and, when given, one category. */
     listVotes: preparedQuery('list votes', (categories) =>

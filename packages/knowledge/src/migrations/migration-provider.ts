@@ -6,6 +6,7 @@ import { actionApprovalsMigration } from './2026-11-28-005-action-approvals.js';
 import { llmCacheMigration } from './2026-11-28-006-llm-cache.js';
 import { executionClaimsMigration } from './2026-11-28-007-execution-claims.js';
 import { recallIndexMigration } from './2026-11-28-008-recall-index.js';
+import { learnedPatternIndexMigration } from './2026-11-29-009-learned-pattern-index.js';
 
 /**
  * Every migration, by name. Kysely runs them in name order, so a new one gets
@@ -21,6 +22,7 @@ export const knowledgeMigrations: Readonly<Record<string, Migration>> = Object.f
   '2026_11_28_006_llm_cache': llmCacheMigration,
   '2026_11_28_007_execution_claims': executionClaimsMigration,
   '2026_11_28_008_recall_index': recallIndexMigration,
+  '2026_11_29_009_learned_pattern_index': learnedPatternIndexMigration,
 });
 
 export const inMemoryMigrationProvider: MigrationProvider = Object.freeze({
