@@ -132,6 +132,9 @@ export function createLogger(options: LoggerOptions): Logger {
   return logger;
 }
 
+/** Scrubs secret-named fields at any depth (the logger's own safety net). */
+export type Scrub = (record: Record<string, unknown>) => Record<string, unknown>;
+
 /**
  * Writes one line per record at `level` with message `msg`, in ONE write to
  * the logger's destination, each line the one `logger[level](record, msg)`
@@ -142,19 +145,27 @@ export function createLogger(options: LoggerOptions): Logger {
  * batch of spans): pino stamps, serialises and writes every line on its own,
  * a write call and an ISO time each, which costs a busy server more than the
  * spans themselves. Loggers with pino `redact` paths keep pino's own path.
+ *
+ * `fields`, for records of one known shape, returns a record's JSON members
+ * (the object's text without its braces) exactly as JSON.stringify would
+ * write the scrubbed record; it must pass every value that could hold a
+ * secret through `scrub`. Without it each record is scrubbed and stringified
+ * whole.
  */
-export function writeLogLines(
+export function writeLogLines<R extends Record<string, unknown>>(
   logger: Logger,
   level: pino.Level,
-  records: readonly Record<string, unknown>[],
+  records: readonly R[],
   msg: string,
+  fields: (record: R, scrub: Scrub) => string = (record, scrub) =>
+    JSON.stringify(scrub(record)).slice(1, -1),
 ): void {
   if (records.length === 0 || !logger.isLevelEnabled(level)) return;
   const symbols = pino.symbols;
   const internals = logger as unknown as Record<symbol, unknown>;
   const stringifiers = internals[symbols.stringifiersSym] as Record<PropertyKey, unknown>;
   if (Object.keys(stringifiers).length > 0 || stringifiers[symbols.wildcardFirstSym]) {
-    for (const record of records) logger[level](record, msg);
+    for (const record of records) logger[level](record as Record<string, unknown>, msg);
     return;
   }
   const levelPrefix = (internals[symbols.lsCacheSym] as Record<number, string>)[
@@ -162,20 +173,19 @@ export function writeLogLines(
   ];
   const time = (internals[symbols.timeSym] as () => string)();
   const bindings = internals[symbols.chindingsSym] as string;
-  const formatters = internals[symbols.formattersSym] as {
-    log?: (record: Record<string, unknown>) => Record<string, unknown>;
-  };
+  const formatters = internals[symbols.formattersSym] as { log?: Scrub };
+  const scrub: Scrub = formatters.log ?? ((record) => record);
   const end = `,"msg":${JSON.stringify(msg)}${internals[symbols.endSym] as string}`;
   const head = `${levelPrefix}${time}${bindings}`;
   let lines = '';
   try {
     for (const record of records) {
-      const fields = JSON.stringify(formatters.log ? formatters.log(record) : record);
-      lines += fields.length > 2 ? `${head},${fields.slice(1, -1)}${end}` : `${head}${end}`;
+      const members = fields(record, scrub);
+      lines += members.length > 0 ? `${head},${members}${end}` : `${head}${end}`;
     }
   } catch {
     // A value JSON cannot encode (a BigInt, a cycle): pino's own path copes.
-    for (const record of records) logger[level](record, msg);
+    for (const record of records) logger[level](record as Record<string, unknown>, msg);
     return;
   }
   (internals[symbols.streamSym] as DestinationStream).write(lines);
