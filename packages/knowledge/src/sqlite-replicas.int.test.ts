@@ -32,10 +32,15 @@ const replicaScript = `
 import { once } from 'node:events';
 import { createKnowledgeStore, runMigrations } from './index.js';
 const [dbPath, mode, votes] = process.argv.slice(2);
+// Six processes queue for one write lock, on a machine that may be running
+// other suites beside this one: wait for it longer than the 5 s default,
+// which is a serving choice, not what this test is about.
+const busyTimeoutMs = 30000;
 process.stdout.write('ready\\n');
 await once(process.stdin, 'data');
-const report = mode === 'migrate-first' ? await runMigrations({ dbPath }) : { applied: [] };
-const store = await createKnowledgeStore({ dbPath });
+const report =
+  mode === 'migrate-first' ? await runMigrations({ dbPath, busyTimeoutMs }) : { applied: [] };
+const store = await createKnowledgeStore({ dbPath, busyTimeoutMs });
 await Promise.all(
   Array.from({ length: Number(votes) }, () =>
     store.recordVote({ plugin: 'restart', category: 'oom', direction: 'up', tenant: 'acme' }),
