@@ -123,15 +123,41 @@ export class SqlKnowledgeStore implements KnowledgeStore {
     incident: StoredIncident,
     dedupWindowSec: number,
   ): Promise<IncidentOccurrence> {
-    const row = toRow(incident);
     const queries = this.#queries;
     if (!(dedupWindowSec > 0)) {
+      const row = toRow(incident);
       await this.#run('recordIncident', () => this.#execute(queries.insertIncidents([row])));
       return { incidentId: incident.incidentId, occurrences: row.occurrences, deduplicated: false };
     }
-    const seenAt = row.last_seen_at as string;
+    const seenAt = incident.lastSeenAt ?? incident.receivedAt;
     const key = dedupKey(incident.tenant, incident.signature);
     const cutoff = new Date(Date.parse(seenAt) - dedupWindowSec * 1000).toISOString();
+    const sqlite = this.#sqlite;
+    if (sqlite !== undefined) {
+      // One synchronous write, so nothing else writes between its statements
+      // (the group holds SQLite's write lock; other processes wait for it).
+      // A repeat is one UPDATE, and the new incident's row (its result
+      // serialised) is built only when there is none; a key still held by an
+      // incident outside the window is released and the claim tried again.
+      return this.#run('recordIncident', () =>
+        sqlite.write(() => {
+          const repeat = sqliteRow<ClaimedRow>(
+            sqlite,
+            queries.countRepeat({ key, cutoff, seen_at: seenAt }),
+          );
+          if (repeat !== undefined) return occurrenceOf(repeat, incident.incidentId);
+          const claim = queries.claimIncident({ ...toRow(incident), dedup_key: key, cutoff });
+          for (let attempt = 0; attempt < 2; attempt++) {
+            const claimed = sqliteRow<ClaimedRow>(sqlite, claim);
+            if (claimed !== undefined) return occurrenceOf(claimed, incident.incidentId);
+            // The key is held by an incident outside the window: release it.
+            sqliteRow(sqlite, queries.releaseDedupKey({ key, cutoff }));
+          }
+          throw new Error('the incident claim returned no row after its key was released');
+        }),
+      );
+    }
+    const row = toRow(incident);
     return this.#run('recordIncident', async () => {
       // One statement decides "new or repeat": the unique dedup_key makes a
       // concurrent insert of the same tenant and signature (any replica) wait
@@ -141,16 +167,8 @@ export class SqlKnowledgeStore implements KnowledgeStore {
         const { rows } = await this.#execute(
           queries.claimIncident({ ...row, dedup_key: key, cutoff }),
         );
-        const claimed = rows[0] as
-          | { incident_id: string; occurrences: number | string }
-          | undefined;
-        if (claimed !== undefined) {
-          return {
-            incidentId: claimed.incident_id,
-            occurrences: Number(claimed.occurrences),
-            deduplicated: claimed.incident_id !== incident.incidentId,
-          };
-        }
+        const claimed = rows[0] as ClaimedRow | undefined;
+        if (claimed !== undefined) return occurrenceOf(claimed, incident.incidentId);
         // The key belongs to an incident outside the window: close it (only
         // if still stale) and try again; a replica racing here either opens
         // the new incident or counts a repeat of the one that did.
@@ -673,6 +691,28 @@ function toTally(row: {
 }
 
 /** The key of an incident that may still absorb repeats: tenant and signature. */
+/** The incident a claim or a repeat landed on. */
+interface ClaimedRow {
+  incident_id: string;
+  occurrences: number | string;
+}
+
+function occurrenceOf(row: ClaimedRow, incidentId: string): IncidentOccurrence {
+  return {
+    incidentId: row.incident_id,
+    occurrences: Number(row.occurrences),
+    deduplicated: row.incident_id !== incidentId,
+  };
+}
+
+/** SQLite only: runs a compiled statement now, inside the caller's write; its first row, if it returns rows. */
+function sqliteRow<T>(sqlite: SqliteGroupCommit, query: CompiledQuery): T | undefined {
+  const statement = sqlite.prepare(query.sql);
+  if (statement.reader) return statement.get(query.parameters) as T | undefined;
+  statement.run(query.parameters);
+  return undefined;
+}
+
 function dedupKey(tenant: string, signature: string): string {
   return `${tenant}\n${signature}`;
 }
@@ -727,6 +767,18 @@ function prepareQueries(db: Kysely<KnowledgeDatabase>) {
             }))
             .where('incidents.last_seen_at', '>', cutoff),
         )
+        .returning(['incident_id', 'occurrences']),
+    ),
+    /** One more occurrence of the open incident with this key, if inside the window. */
+    countRepeat: preparedQuery('count repeat', ({ key, cutoff, seen_at }) =>
+      db
+        .updateTable('incidents')
+        .set((eb) => ({
+          occurrences: eb('occurrences', '+', 1),
+          last_seen_at: sql<string>`case when ${seen_at} > ${eb.ref('last_seen_at')} then ${seen_at} else ${eb.ref('last_seen_at')} end`,
+        }))
+        .where('dedup_key', '=', key)
+        .where('last_seen_at', '>', cutoff)
         .returning(['incident_id', 'occurrences']),
     ),
     releaseDedupKey: preparedQuery('release dedup key', ({ key, cutoff }) =>

@@ -154,6 +154,8 @@ export class SqliteGroupCommit {
    * if needed; resolves with its value once the group committed.
    */
   write<T>(write: () => T): Promise<T> {
+    // Not inside another caller's explicit transaction: after it.
+    if (this.#held !== null) return this.whenFree().then(() => this.write(write));
     const waiting = this.#waiting;
     if (waiting !== null) {
       return new Promise<T>((resolve, reject) => {
