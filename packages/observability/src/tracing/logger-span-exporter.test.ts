@@ -51,6 +51,8 @@ describe('the console span exporter', () => {
         attributes: { 'db.operation.name': 'findSimilar', apiKey: 'sk-live-123', nested: [1, 2] },
       }),
       span({ name: 'agent.mine', parent: '01'.repeat(8) }),
+      // Not a kind or status the API defines: left out, as JSON.stringify leaves undefined out.
+      span({ name: 'odd', kind: 99 as SpanKind, status: 7 as SpanStatusCode }),
     ];
     const exported = capture();
     let result: number | undefined;

@@ -64,20 +64,19 @@ interface SpanRecord extends Record<string, unknown> {
 /**
  * A span line's members, written out rather than by JSON.stringify of the
  * whole record and a walk of it for secret names: one span line per stage
- * and query made that a visible part of what tracing costs a request. Only
- * the ids (hex, checked by the SDK) and the enum names go in as they are;
- * the name and the attributes go through JSON.stringify, the attributes
- * scrubbed first. The same text as the record through JSON.stringify.
+ * and query made that a visible part of what tracing costs a request. The
+ * ids are lowercase hex (the SDK generates them, and its propagator accepts
+ * no other from a traceparent header), the kind and status are enum names
+ * and the duration a finite number, so they go in as they are; the name and
+ * the attributes, scrubbed first, go through JSON.stringify. The text is what
+ * JSON.stringify writes for the record (an undefined member left out).
  */
 function spanFields(span: SpanRecord, scrub: Scrub): string {
-  const parent =
-    span.parent_span_id === undefined
-      ? ''
-      : `,"parent_span_id":${JSON.stringify(span.parent_span_id)}`;
-  return (
-    `"trace_id":${JSON.stringify(span.trace_id)},"span_id":${JSON.stringify(span.span_id)}${parent}` +
-    `,"span_name":${JSON.stringify(span.span_name)},"span_kind":${JSON.stringify(span.span_kind)}` +
-    `,"duration_ms":${JSON.stringify(span.duration_ms)},"span_status":${JSON.stringify(span.span_status)}` +
-    `,"attributes":${JSON.stringify(scrub(span.attributes))}`
-  );
+  let fields = `"trace_id":"${span.trace_id}","span_id":"${span.span_id}"`;
+  if (span.parent_span_id !== undefined) fields += `,"parent_span_id":"${span.parent_span_id}"`;
+  fields += `,"span_name":${JSON.stringify(span.span_name)}`;
+  if (span.span_kind !== undefined) fields += `,"span_kind":"${span.span_kind}"`;
+  fields += `,"duration_ms":${Number.isFinite(span.duration_ms) ? span.duration_ms : null}`;
+  if (span.span_status !== undefined) fields += `,"span_status":"${span.span_status}"`;
+  return `${fields},"attributes":${JSON.stringify(scrub(span.attributes))}`;
 }
