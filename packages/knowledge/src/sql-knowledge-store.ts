@@ -139,23 +139,34 @@ export class SqlKnowledgeStore implements KnowledgeStore {
       // A repeat is one UPDATE, and the new incident's row (its result
       // serialised) is built only when there is none; a key still held by an
       // incident outside the window is released and the claim tried again.
-      return this.#run('recordIncident', () =>
-        sqlite.write(() => {
-          const repeat = sqliteRow<ClaimedRow>(
-            sqlite,
-            queries.countRepeat({ key, cutoff, seen_at: seenAt }),
-          );
-          if (repeat !== undefined) return occurrenceOf(repeat, incident.incidentId);
-          const claim = queries.claimIncident({ ...toRow(incident), dedup_key: key, cutoff });
-          for (let attempt = 0; attempt < 2; attempt++) {
-            const claimed = sqliteRow<ClaimedRow>(sqlite, claim);
-            if (claimed !== undefined) return occurrenceOf(claimed, incident.incidentId);
-            // The key is held by an incident outside the window: release it.
-            sqliteRow(sqlite, queries.releaseDedupKey({ key, cutoff }));
-          }
-          throw new Error('the incident claim returned no row after its key was released');
-        }),
-      );
+      const claim = () => {
+        const repeat = sqliteRow<ClaimedRow>(
+          sqlite,
+          queries.countRepeat({ key, cutoff, seen_at: seenAt }),
+        );
+        if (repeat !== undefined) return occurrenceOf(repeat, incident.incidentId);
+        const insert = queries.claimIncident({ ...toRow(incident), dedup_key: key, cutoff });
+        for (let attempt = 0; attempt < 2; attempt++) {
+          const claimed = sqliteRow<ClaimedRow>(sqlite, insert);
+          if (claimed !== undefined) return occurrenceOf(claimed, incident.incidentId);
+          // The key is held by an incident outside the window: release it.
+          sqliteRow(sqlite, queries.releaseDedupKey({ key, cutoff }));
+        }
+        throw new Error('the incident claim returned no row after its key was released');
+      };
+      return this.#run('recordIncident', () => {
+        // Answer before the commit: the agent plans, and the plan's write
+        // joins the same group commit; it waits for `durable` before it
+        // acknowledges the request.
+        const now = sqlite.writeNow(claim);
+        if (now === null) return sqlite.write(claim);
+        const durable = now.committed.catch((error: unknown) => {
+          throw toStoreError(error, 'knowledge store: recordIncident');
+        });
+        // Whoever awaits it sees the failure; nobody waiting is not a crash.
+        durable.catch(() => {});
+        return Promise.resolve({ ...now.value, durable });
+      });
     }
     const row = toRow(incident);
     return this.#run('recordIncident', async () => {

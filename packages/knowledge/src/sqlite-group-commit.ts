@@ -242,6 +242,35 @@ export class SqliteGroupCommit {
     return this.write(() => run<R>(statement, query.parameters));
   }
 
+  /**
+   * Runs `write` (synchronous statements) inside the open group now and
+   * returns its value at once, with a promise that settles when the group
+   * commits (rejecting if it rolls back). For a caller that does more work,
+   * and more writes, before it acknowledges anything: those writes can join
+   * the same commit. Throws what `write` throws. Outside a group's reach
+   * (an explicit transaction holds the connection, or the WAL restarts) it
+   * returns null: use `write` then.
+   */
+  writeNow<T>(write: () => T): { value: T; committed: Promise<void> } | null {
+    if (this.#held !== null || this.#waiting !== null) return null;
+    if (this.#group === null && this.#db.inTransaction) return null;
+    let value: T | undefined;
+    let failure: { error: unknown } | undefined;
+    const committed = this.write(() => {
+      try {
+        value = write();
+      } catch (error) {
+        failure = { error };
+        throw error;
+      }
+    });
+    if (failure !== undefined) {
+      committed.catch(() => {});
+      throw failure.error;
+    }
+    return { value: value as T, committed };
+  }
+
   /** Commits the open group now (before an explicit transaction, on close). */
   flush(): void {
     const group = this.#group;
