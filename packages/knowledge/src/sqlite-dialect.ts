@@ -40,7 +40,7 @@ export function openSqliteDatabase(options: SqliteConnectionOptions): Database.D
     // Switching to WAL writes the file header, so a read-only connection
     // keeps whatever mode the file already has.
     if (!options.readonly && !inMemory) {
-      const mode = database.pragma('journal_mode = WAL', { simple: true });
+      const mode = switchToWal(database, busyTimeoutMs);
       // Some file systems (network mounts) cannot hold the WAL index; SQLite
       // then keeps the rollback journal, which is correct but slower.
       if (mode !== 'wal') {
@@ -57,6 +57,31 @@ export function openSqliteDatabase(options: SqliteConnectionOptions): Database.D
     throw error;
   }
   return database;
+}
+
+/**
+ * `PRAGMA journal_mode = WAL`, tried again while another process holds the
+ * lock it needs. Switching a file to WAL takes an exclusive lock from a
+ * shared one; when two processes open a fresh file at once (replicas
+ * starting together), each holds the shared lock the other waits on, and
+ * SQLite answers SQLITE_BUSY at once rather than wait on that deadlock. One
+ * of them wins on a later try, and the others then find the file in WAL
+ * mode already. Synchronous, like opening the file.
+ */
+function switchToWal(database: Database.Database, busyTimeoutMs: number): unknown {
+  const deadline = Date.now() + busyTimeoutMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      return database.pragma('journal_mode = WAL', { simple: true });
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) {
+        throw error;
+      }
+      // A short, jittered pause, so the processes do not retry in step.
+      Atomics.wait(pause, 0, 0, 5 + Math.random() * 20);
+    }
+  }
 }
 
 /**
