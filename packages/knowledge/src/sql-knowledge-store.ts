@@ -124,11 +124,7 @@ export class SqlKnowledgeStore implements KnowledgeStore {
     dedupWindowSec: number,
   ): Promise<IncidentOccurrence> {
     const queries = this.#queries;
-    if (!(dedupWindowSec > 0)) {
-      const row = toRow(incident);
-      await this.#run('recordIncident', () => this.#execute(queries.insertIncidents([row])));
-      return { incidentId: incident.incidentId, occurrences: row.occurrences, deduplicated: false };
-    }
+    const dedup = dedupWindowSec > 0;
     const seenAt = incident.lastSeenAt ?? incident.receivedAt;
     const key = dedupKey(incident.tenant, incident.signature);
     const cutoff = new Date(Date.parse(seenAt) - dedupWindowSec * 1000).toISOString();
@@ -136,10 +132,19 @@ export class SqlKnowledgeStore implements KnowledgeStore {
     if (sqlite !== undefined) {
       // One synchronous write, so nothing else writes between its statements
       // (the group holds SQLite's write lock; other processes wait for it).
-      // A repeat is one UPDATE, and the new incident's row (its result
+      // Window 0 stores the incident. A repeat is one UPDATE, and the new incident's row (its result
       // serialised) is built only when there is none; a key still held by an
       // incident outside the window is released and the claim tried again.
-      const claim = () => {
+      const claim = (): IncidentOccurrence => {
+        if (!dedup) {
+          const row = toRow(incident);
+          sqliteRow(sqlite, queries.insertIncidents([row]));
+          return {
+            incidentId: incident.incidentId,
+            occurrences: row.occurrences,
+            deduplicated: false,
+          };
+        }
         const repeat = sqliteRow<ClaimedRow>(
           sqlite,
           queries.countRepeat({ key, cutoff, seen_at: seenAt }),
@@ -169,6 +174,10 @@ export class SqlKnowledgeStore implements KnowledgeStore {
       });
     }
     const row = toRow(incident);
+    if (!dedup) {
+      await this.#run('recordIncident', () => this.#execute(queries.insertIncidents([row])));
+      return { incidentId: incident.incidentId, occurrences: row.occurrences, deduplicated: false };
+    }
     return this.#run('recordIncident', async () => {
       // One statement decides "new or repeat": the unique dedup_key makes a
       // concurrent insert of the same tenant and signature (any replica) wait
