@@ -95,6 +95,26 @@ describe('SQLite group commit', () => {
     ).toThrow(/UNIQUE/);
   });
 
+  it('runs nothing with writeNow when no group can be opened, and says so with null', async () => {
+    const { path, database, writer } = await scratch();
+    database.pragma('busy_timeout = 0');
+    const other = new Database(path);
+    other.prepare('begin immediate').run();
+    try {
+      let ran = false;
+      expect(
+        writer.writeNow(() => {
+          ran = true;
+        }),
+      ).toBeNull();
+      expect(ran).toBe(false);
+      await expect(writer.write(() => 1)).rejects.toMatchObject({ code: 'SQLITE_BUSY' });
+    } finally {
+      other.prepare('rollback').run();
+      other.close();
+    }
+  });
+
   it('rejects what writeNow answered when its group cannot commit, and keeps none of it', async () => {
     const { database, writer } = await scratch();
     // The COMMIT fails as a disk error would make it fail, once.

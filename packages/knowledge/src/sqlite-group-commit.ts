@@ -255,8 +255,10 @@ export class SqliteGroupCommit {
     if (this.#held !== null || this.#waiting !== null) return null;
     if (this.#group === null && this.#db.inTransaction) return null;
     let value: T | undefined;
+    let ran = false;
     let failure: { error: unknown } | undefined;
     const committed = this.write(() => {
+      ran = true;
       try {
         value = write();
       } catch (error) {
@@ -264,9 +266,12 @@ export class SqliteGroupCommit {
         throw error;
       }
     });
-    if (failure !== undefined) {
+    if (failure !== undefined || !ran) {
       committed.catch(() => {});
-      throw failure.error;
+      if (failure !== undefined) throw failure.error;
+      // No group could be opened (BEGIN failed: the file is locked or
+      // read-only): `write` reports that error as a rejection.
+      return null;
     }
     return { value: value as T, committed };
   }
