@@ -125,6 +125,11 @@ export class SqlKnowledgeStore implements KnowledgeStore {
   ): Promise<IncidentOccurrence> {
     const queries = this.#queries;
     const dedup = dedupWindowSec > 0;
+    const opened: IncidentOccurrence = {
+      incidentId: incident.incidentId,
+      occurrences: incident.occurrences,
+      deduplicated: false,
+    };
     const seenAt = incident.lastSeenAt ?? incident.receivedAt;
     const key = dedupKey(incident.tenant, incident.signature);
     const cutoff = new Date(Date.parse(seenAt) - dedupWindowSec * 1000).toISOString();
@@ -132,30 +137,25 @@ export class SqlKnowledgeStore implements KnowledgeStore {
     if (sqlite !== undefined) {
       // One synchronous write, so nothing else writes between its statements
       // (the group holds SQLite's write lock; other processes wait for it).
-      // Window 0 stores the incident. A repeat is one UPDATE, and the new incident's row (its result
-      // serialised) is built only when there is none; a key still held by an
-      // incident outside the window is released and the claim tried again.
+      // Window 0 stores the incident. A repeat is one UPDATE, and the new
+      // incident's row (its result serialised) is built only when there is
+      // none; a key still held by an incident outside the window is released
+      // and the claim tried again.
       const claim = (): IncidentOccurrence => {
         if (!dedup) {
-          const row = toRow(incident);
-          sqliteRow(sqlite, queries.insertIncidents([row]));
-          return {
-            incidentId: incident.incidentId,
-            occurrences: row.occurrences,
-            deduplicated: false,
-          };
+          sqlite.runNow(queries.insertIncidents([toRow(incident)]));
+          return opened;
         }
-        const repeat = sqliteRow<ClaimedRow>(
-          sqlite,
+        const repeat = sqlite.runNow<ClaimedRow>(
           queries.countRepeat({ key, cutoff, seen_at: seenAt }),
-        );
+        ).rows[0];
         if (repeat !== undefined) return occurrenceOf(repeat, incident.incidentId);
         const insert = queries.claimIncident({ ...toRow(incident), dedup_key: key, cutoff });
         for (let attempt = 0; attempt < 2; attempt++) {
-          const claimed = sqliteRow<ClaimedRow>(sqlite, insert);
+          const claimed = sqlite.runNow<ClaimedRow>(insert).rows[0];
           if (claimed !== undefined) return occurrenceOf(claimed, incident.incidentId);
           // The key is held by an incident outside the window: release it.
-          sqliteRow(sqlite, queries.releaseDedupKey({ key, cutoff }));
+          sqlite.runNow(queries.releaseDedupKey({ key, cutoff }));
         }
         throw new Error('the incident claim returned no row after its key was released');
       };
@@ -176,7 +176,7 @@ export class SqlKnowledgeStore implements KnowledgeStore {
     const row = toRow(incident);
     if (!dedup) {
       await this.#run('recordIncident', () => this.#execute(queries.insertIncidents([row])));
-      return { incidentId: incident.incidentId, occurrences: row.occurrences, deduplicated: false };
+      return opened;
     }
     return this.#run('recordIncident', async () => {
       // One statement decides "new or repeat": the unique dedup_key makes a
@@ -196,7 +196,7 @@ export class SqlKnowledgeStore implements KnowledgeStore {
       }
       // Unreachable unless clocks disagree wildly; never lose the incident.
       await this.#execute(queries.insertIncidents([row]));
-      return { incidentId: incident.incidentId, occurrences: row.occurrences, deduplicated: false };
+      return opened;
     });
   }
 
@@ -611,7 +611,7 @@ export class SqlKnowledgeStore implements KnowledgeStore {
     if (sqlite !== undefined) {
       await sqlite.write(() =>
         sqlite.database.transaction(() => {
-          for (const query of queries) sqlite.prepare(query.sql).run(...query.parameters);
+          for (const query of queries) sqlite.runNow(query);
         })(),
       );
       return;
@@ -710,7 +710,6 @@ function toTally(row: {
   };
 }
 
-/** The key of an incident that may still absorb repeats: tenant and signature. */
 /** The incident a claim or a repeat landed on. */
 interface ClaimedRow {
   incident_id: string;
@@ -725,14 +724,7 @@ function occurrenceOf(row: ClaimedRow, incidentId: string): IncidentOccurrence {
   };
 }
 
-/** SQLite only: runs a compiled statement now, inside the caller's write; its first row, if it returns rows. */
-function sqliteRow<T>(sqlite: SqliteGroupCommit, query: CompiledQuery): T | undefined {
-  const statement = sqlite.prepare(query.sql);
-  if (statement.reader) return statement.get(query.parameters) as T | undefined;
-  statement.run(query.parameters);
-  return undefined;
-}
-
+/** The key of an incident that may still absorb repeats: tenant and signature. */
 function dedupKey(tenant: string, signature: string): string {
   return `${tenant}\n${signature}`;
 }

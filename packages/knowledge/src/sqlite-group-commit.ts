@@ -210,6 +210,14 @@ export class SqliteGroupCommit {
   }
 
   /**
+   * Runs one compiled statement synchronously, inside a `write` or
+   * `writeNow` callback (or a transaction such a callback holds).
+   */
+  runNow<R>(query: CompiledQuery): QueryResult<R> {
+    return run<R>(this.prepare(query.sql), query.parameters);
+  }
+
+  /**
    * The connection's statement runner (what Kysely's driver calls, inside
    * its transactions too): transaction control commits the open group and
    * holds the connection until the transaction ends; reads run at once;
