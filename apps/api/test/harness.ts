@@ -79,9 +79,14 @@ export async function readJson(res: Response): Promise<Json> {
 
 /**
  * A policy file in `dir` with one webhook hook, `runbook`, posting to the
- * runbook double at `runbookUrl` with a bearer token read from `runbooks#token`.
+ * runbook double at `runbookUrl` with a bearer token read from `secret`
+ * (`runbooks#token` unless given).
  */
-export function runbookPolicyFile(dir: string, runbookUrl: string): string {
+export function runbookPolicyFile(
+  dir: string,
+  runbookUrl: string,
+  secret = 'runbooks#token',
+): string {
   const path = join(dir, 'policy.json');
   writeFileSync(
     path,
@@ -92,7 +97,7 @@ export function runbookPolicyFile(dir: string, runbookUrl: string): string {
           hooks: {
             runbook: {
               url: `${runbookUrl}/hooks/devops-agent`,
-              headers: { Authorization: { secret: 'runbooks#token', prefix: 'Bearer ' } },
+              headers: { Authorization: { secret, prefix: 'Bearer ' } },
             },
           },
         },

@@ -1,10 +1,17 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { downUrl, type LoopbackServer, startWebhookProtocolDouble } from '@agent/adapters/testing';
 import { issueLicense } from '@agent/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApi, type Json, postJson, readJson, type TestApi } from '../../test/harness.js';
+import {
+  createTestApi,
+  type Json,
+  postJson,
+  readJson,
+  runbookPolicyFile,
+  type TestApi,
+} from '../../test/harness.js';
 
 const KEYS = { API_KEYS: 'acme:user-key-1', ADMIN_KEYS: 'admin-key-1', DEDUP_WINDOW_SEC: '0' };
 const USER = { 'X-API-Key': 'user-key-1' };
@@ -142,23 +149,7 @@ describe('remediation when its backends fail', () => {
   });
 
   it('fails an approved action with the reason when Vault is down', async () => {
-    const policy = join(dir, 'policy.json');
-    writeFileSync(
-      policy,
-      JSON.stringify({
-        actuators: {
-          webhook: {
-            allowed_hosts: ['127.0.0.1'],
-            hooks: {
-              runbook: {
-                url: `${runbook.url}/hooks`,
-                headers: { Authorization: { secret: 'devops/runbooks#token' } },
-              },
-            },
-          },
-        },
-      }),
-    );
+    const policy = runbookPolicyFile(dir, runbook.url, 'devops/runbooks#token');
     const api = await createTestApi({
       ...KEYS,
       POLICY_FILE: policy,
