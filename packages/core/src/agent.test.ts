@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAgent } from './agent.js';
-import {
-  ForbiddenError,
-  NotFoundError,
-  StoreUnavailableError,
-  ValidationError,
-} from './domain/errors.js';
+import { ForbiddenError, NotFoundError, ValidationError } from './domain/errors.js';
 import type { Principal } from './domain/types.js';
-import { MemoryKnowledgeStore } from './memory/memory-knowledge-store.js';
 import type { Actuator } from './ports/actuator.js';
 
 const user: Principal = { keyId: 'k1', tenant: 'acme', role: 'user' };
@@ -112,56 +106,6 @@ describe('createAgent().processLog', () => {
     ).rejects.toBeInstanceOf(NotFoundError);
     const again = await agent.processLog({ log: OOM_CRASHLOOP, principal: user });
     expect(again.similarIncidents.map((s) => s.incidentId)).toContain(result.incidentId);
-  });
-});
-
-describe('a store that answers recordIncident before it is durable', () => {
-  /** The memory store, its claims' durability in the test's hands. */
-  function storeWithPendingClaims() {
-    const store = new MemoryKnowledgeStore();
-    const pending: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
-    const recordIncident = store.recordIncident.bind(store);
-    store.recordIncident = async (incident, window) => {
-      const occurrence = await recordIncident(incident, window);
-      const durable = new Promise<void>((resolve, reject) => {
-        pending.push({ resolve, reject });
-      });
-      return { ...occurrence, durable };
-    };
-    return { store, pending };
-  }
-
-  async function untilPending(pending: readonly unknown[]): Promise<void> {
-    while (pending.length === 0) await new Promise((resolve) => setTimeout(resolve, 1));
-  }
-
-  it.each([0, 300])('answers only once the claim is durable (window %i)', async (window) => {
-    const { store, pending } = storeWithPendingClaims();
-    const agent = createAgent({ store, dedupWindowSec: window });
-    const first = agent.processLog({ log: OOM_CRASHLOOP, principal: user });
-    await untilPending(pending);
-    pending.shift()?.resolve();
-    await first;
-    let answered = false;
-    const second = agent.processLog({ log: OOM_CRASHLOOP, principal: user }).then((result) => {
-      answered = true;
-      return result;
-    });
-    await untilPending(pending);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(pending).toHaveLength(1);
-    expect(answered).toBe(false);
-    pending.shift()?.resolve();
-    expect((await second).deduplicated).toBe(window > 0);
-  });
-
-  it('fails the request when the claim is lost', async () => {
-    const { store, pending } = storeWithPendingClaims();
-    const agent = createAgent({ store });
-    const request = agent.processLog({ log: OOM_CRASHLOOP, principal: user });
-    await untilPending(pending);
-    pending.shift()?.reject(new StoreUnavailableError('knowledge store: the commit failed'));
-    await expect(request).rejects.toBeInstanceOf(StoreUnavailableError);
   });
 });
 

@@ -484,10 +484,6 @@ export function createAgent(options: AgentOptions = {}): Agent {
       );
       result.durationMs = round(clock.monotonicMs() - started);
     }
-    // The claim may still be on its way to disk (a store committing writes
-    // in groups answered early so the plan could join the same commit):
-    // nothing is acknowledged before it is durable.
-    await occurrence.durable;
     minerDirty = true;
     void saveMiner(false);
     telemetry.processed(result);

@@ -124,12 +124,16 @@ export class SqlKnowledgeStore implements KnowledgeStore {
     dedupWindowSec: number,
   ): Promise<IncidentOccurrence> {
     const queries = this.#queries;
-    const dedup = dedupWindowSec > 0;
     const opened: IncidentOccurrence = {
       incidentId: incident.incidentId,
       occurrences: incident.occurrences,
       deduplicated: false,
     };
+    if (!(dedupWindowSec > 0)) {
+      const row = toRow(incident);
+      await this.#run('recordIncident', () => this.#execute(queries.insertIncidents([row])));
+      return opened;
+    }
     const seenAt = incident.lastSeenAt ?? incident.receivedAt;
     const key = dedupKey(incident.tenant, incident.signature);
     const cutoff = new Date(Date.parse(seenAt) - dedupWindowSec * 1000).toISOString();
@@ -137,15 +141,10 @@ export class SqlKnowledgeStore implements KnowledgeStore {
     if (sqlite !== undefined) {
       // One synchronous write, so nothing else writes between its statements
       // (the group holds SQLite's write lock; other processes wait for it).
-      // Window 0 stores the incident. A repeat is one UPDATE, and the new
-      // incident's row (its result serialised) is built only when there is
-      // none; a key still held by an incident outside the window is released
-      // and the claim tried again.
+      // A repeat is one UPDATE, and the new incident's row (its result
+      // serialised) is built only when there is none; a key still held by an
+      // incident outside the window is released and the claim tried again.
       const claim = (): IncidentOccurrence => {
-        if (!dedup) {
-          sqlite.runNow(queries.insertIncidents([toRow(incident)]));
-          return opened;
-        }
         const repeat = sqlite.runNow<ClaimedRow>(
           queries.countRepeat({ key, cutoff, seen_at: seenAt }),
         ).rows[0];
@@ -159,25 +158,9 @@ export class SqlKnowledgeStore implements KnowledgeStore {
         }
         throw new Error('the incident claim returned no row after its key was released');
       };
-      return this.#run('recordIncident', () => {
-        // Answer before the commit: the agent plans, and the plan's write
-        // joins the same group commit; it waits for `durable` before it
-        // acknowledges the request.
-        const now = sqlite.writeNow(claim);
-        if (now === null) return sqlite.write(claim);
-        const durable = now.committed.catch((error: unknown) => {
-          throw toStoreError(error, 'knowledge store: recordIncident');
-        });
-        // Whoever awaits it sees the failure; nobody waiting is not a crash.
-        durable.catch(() => {});
-        return Promise.resolve({ ...now.value, durable });
-      });
+      return this.#run('recordIncident', () => sqlite.write(claim));
     }
     const row = toRow(incident);
-    if (!dedup) {
-      await this.#run('recordIncident', () => this.#execute(queries.insertIncidents([row])));
-      return opened;
-    }
     return this.#run('recordIncident', async () => {
       // One statement decides "new or repeat": the unique dedup_key makes a
       // concurrent insert of the same tenant and signature (any replica) wait

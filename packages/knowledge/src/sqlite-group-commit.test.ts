@@ -70,68 +70,6 @@ describe('SQLite group commit', () => {
     }
   });
 
-  it('answers a write at once with writeNow, and a later write of the same tick shares its commit', async () => {
-    const { db, path, writer, commits } = await scratch();
-    const before = commits();
-    const other = new Database(path, { readonly: true });
-    try {
-      const now = writer.writeNow(() => {
-        writer.prepare('insert into t (id, v) values (?, ?)').run(1, 'claim');
-        return 'claimed';
-      });
-      expect(now?.value).toBe('claimed');
-      // Not durable yet: another connection does not see it.
-      expect(other.prepare('select count(*) as n from t').get()).toEqual({ n: 0 });
-      const plan = insert(db, 2, 'plan');
-      await Promise.all([now?.committed, plan]);
-      expect(commits() - before).toBe(1);
-      expect(other.prepare('select count(*) as n from t').get()).toEqual({ n: 2 });
-    } finally {
-      other.close();
-    }
-    // A statement that fails throws at once and commits nothing of its own.
-    expect(() =>
-      writer.writeNow(() => writer.prepare('insert into t (id, v) values (?, ?)').run(1, 'again')),
-    ).toThrow(/UNIQUE/);
-  });
-
-  it('runs nothing with writeNow when no group can be opened, and says so with null', async () => {
-    const { path, database, writer } = await scratch();
-    database.pragma('busy_timeout = 0');
-    const other = new Database(path);
-    other.prepare('begin immediate').run();
-    try {
-      let ran = false;
-      expect(
-        writer.writeNow(() => {
-          ran = true;
-        }),
-      ).toBeNull();
-      expect(ran).toBe(false);
-      await expect(writer.write(() => 1)).rejects.toMatchObject({ code: 'SQLITE_BUSY' });
-    } finally {
-      other.prepare('rollback').run();
-      other.close();
-    }
-  });
-
-  it('rejects what writeNow answered when its group cannot commit, and keeps none of it', async () => {
-    const { database, writer } = await scratch();
-    // The COMMIT fails as a disk error would make it fail, once.
-    const commit = writer.prepare('commit');
-    const run = commit.run.bind(commit);
-    commit.run = (() => {
-      commit.run = run;
-      throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' });
-    }) as typeof commit.run;
-    const now = writer.writeNow(() => {
-      writer.prepare('insert into t (id, v) values (?, ?)').run(1, 'lost');
-    });
-    await expect(now?.committed).rejects.toMatchObject({ code: 'SQLITE_IOERR' });
-    expect(database.inTransaction).toBe(false);
-    expect(database.prepare('select count(*) as n from t').get()).toEqual({ n: 0 });
-  });
-
   it('fails only the statement that failed; the rest of the group commits', async () => {
     const { db } = await scratch();
     await insert(db, 1);

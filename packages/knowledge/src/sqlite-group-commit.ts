@@ -210,8 +210,8 @@ export class SqliteGroupCommit {
   }
 
   /**
-   * Runs one compiled statement synchronously, inside a `write` or
-   * `writeNow` callback (or a transaction such a callback holds).
+   * Runs one compiled statement synchronously, inside a `write` callback
+   * (or a transaction such a callback holds).
    */
   runNow<R>(query: CompiledQuery): QueryResult<R> {
     return run<R>(this.prepare(query.sql), query.parameters);
@@ -248,40 +248,6 @@ export class SqliteGroupCommit {
       return settle(() => run<R>(statement, query.parameters));
     }
     return this.write(() => run<R>(statement, query.parameters));
-  }
-
-  /**
-   * Runs `write` (synchronous statements) inside the open group now and
-   * returns its value at once, with a promise that settles when the group
-   * commits (rejecting if it rolls back). For a caller that does more work,
-   * and more writes, before it acknowledges anything: those writes can join
-   * the same commit. Throws what `write` throws. Outside a group's reach
-   * (an explicit transaction holds the connection, or the WAL restarts) it
-   * returns null: use `write` then.
-   */
-  writeNow<T>(write: () => T): { value: T; committed: Promise<void> } | null {
-    if (this.#held !== null || this.#waiting !== null) return null;
-    if (this.#group === null && this.#db.inTransaction) return null;
-    let value: T | undefined;
-    let ran = false;
-    let failure: { error: unknown } | undefined;
-    const committed = this.write(() => {
-      ran = true;
-      try {
-        value = write();
-      } catch (error) {
-        failure = { error };
-        throw error;
-      }
-    });
-    if (failure !== undefined || !ran) {
-      committed.catch(() => {});
-      if (failure !== undefined) throw failure.error;
-      // No group could be opened (BEGIN failed: the file is locked or
-      // read-only): `write` reports that error as a rejection.
-      return null;
-    }
-    return { value: value as T, committed };
   }
 
   /** Commits the open group now (before an explicit transaction, on close). */

@@ -3,7 +3,6 @@ import {
   type AuditEntry,
   type Category,
   type FeedbackRecord,
-  type IncidentOccurrence,
   type KnowledgeStore,
   type Severity,
   type StoredIncident,
@@ -425,33 +424,19 @@ export function describeKnowledgeStoreConformance(target: ConformanceTarget): vo
           ...extra,
         });
 
-      /**
-       * recordIncident as the agent uses it: its answer, once what it wrote
-       * is durable (a store may answer first and settle `durable` after).
-       */
-      const record = async (
-        on: KnowledgeStore,
-        incident: StoredIncident,
-        dedupWindowSec: number,
-      ): Promise<IncidentOccurrence> => {
-        const { durable, ...occurrence } = await on.recordIncident(incident, dedupWindowSec);
-        await durable;
-        return occurrence;
-      };
-
       it('stores the first, counts repeats within the window, opens a new one after it', async () => {
-        expect(await record(store, storm('first', 0), 60)).toEqual({
+        expect(await store.recordIncident(storm('first', 0), 60)).toEqual({
           incidentId: 'first',
           occurrences: 1,
           deduplicated: false,
         });
-        expect(await record(store, storm('second', 30), 60)).toEqual({
+        expect(await store.recordIncident(storm('second', 30), 60)).toEqual({
           incidentId: 'first',
           occurrences: 2,
           deduplicated: true,
         });
         // The window slides with the last occurrence (second 30): 80 is inside it.
-        expect(await record(store, storm('third', 80), 60)).toEqual({
+        expect(await store.recordIncident(storm('third', 80), 60)).toEqual({
           incidentId: 'first',
           occurrences: 3,
           deduplicated: true,
@@ -463,12 +448,12 @@ export function describeKnowledgeStoreConformance(target: ConformanceTarget): vo
         expect(first?.receivedAt).toBe(at(0));
 
         // Quiet for longer than the window: a new incident.
-        expect(await record(store, storm('later', 59 + 80 + 2), 60)).toEqual({
+        expect(await store.recordIncident(storm('later', 59 + 80 + 2), 60)).toEqual({
           incidentId: 'later',
           occurrences: 1,
           deduplicated: false,
         });
-        expect(await record(store, storm('again', 59 + 80 + 3), 60)).toMatchObject({
+        expect(await store.recordIncident(storm('again', 59 + 80 + 3), 60)).toMatchObject({
           incidentId: 'later',
           deduplicated: true,
         });
@@ -476,14 +461,14 @@ export function describeKnowledgeStoreConformance(target: ConformanceTarget): vo
       });
 
       it('keeps tenants and signatures apart, and never deduplicates with window 0', async () => {
-        await record(store, storm('a', 0), 300);
+        await store.recordIncident(storm('a', 0), 300);
         expect(
-          await record(store, storm('other-tenant', 1, { tenant: 'globex' }), 300),
+          await store.recordIncident(storm('other-tenant', 1, { tenant: 'globex' }), 300),
         ).toMatchObject({ incidentId: 'other-tenant', deduplicated: false });
         expect(
-          await record(store, storm('other-sig', 1, { signature: 'sig-else' }), 300),
+          await store.recordIncident(storm('other-sig', 1, { signature: 'sig-else' }), 300),
         ).toMatchObject({ incidentId: 'other-sig', deduplicated: false });
-        expect(await record(store, storm('off', 2), 0)).toMatchObject({
+        expect(await store.recordIncident(storm('off', 2), 0)).toMatchObject({
           incidentId: 'off',
           deduplicated: false,
         });
@@ -495,7 +480,7 @@ export function describeKnowledgeStoreConformance(target: ConformanceTarget): vo
         const peer = await peerOrSelf();
         const results = await Promise.all(
           Array.from({ length: 30 }, (_, n) =>
-            record(n % 2 === 0 ? store : peer, storm(`c-${n}`, 0), 300),
+            (n % 2 === 0 ? store : peer).recordIncident(storm(`c-${n}`, 0), 300),
           ),
         );
         const opened = results.filter((r) => !r.deduplicated);
@@ -509,8 +494,8 @@ export function describeKnowledgeStoreConformance(target: ConformanceTarget): vo
       });
 
       it('stores a plan in one write: actions, audit entries and the result, occurrences kept', async () => {
-        await record(store, storm('r', 0), 300);
-        await record(store, storm('r2', 1), 300);
+        await store.recordIncident(storm('r', 0), 300);
+        await store.recordIncident(storm('r2', 1), 300);
         const incident = storm('r', 0);
         await store.savePlan({
           incidentId: 'r',
@@ -533,7 +518,7 @@ export function describeKnowledgeStoreConformance(target: ConformanceTarget): vo
       });
 
       it('stores nothing of a plan when one of its writes fails', async () => {
-        await record(store, storm('r', 0), 300);
+        await store.recordIncident(storm('r', 0), 300);
         await store.saveActions([makeAction({ actionId: 'taken', incidentId: 'r' })]);
         const incident = storm('r', 0);
         await expect(

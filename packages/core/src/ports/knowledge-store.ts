@@ -69,13 +69,6 @@ export interface IncidentOccurrence {
   occurrences: number;
   /** True when the log was counted as one more occurrence of an open incident. */
   deduplicated: boolean;
-  /**
-   * Set when `recordIncident` answered before what it wrote was durable (a
-   * store that commits writes in groups): settles once it is, rejecting if
-   * the write was lost. The agent waits for it before answering, so later
-   * writes of the same request (the plan) can share the commit.
-   */
-  durable?: Promise<void> | undefined;
 }
 
 /** A category taught by operator feedback for one tenant and signature. */
