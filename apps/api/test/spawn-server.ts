@@ -9,9 +9,16 @@ export interface SpawnedServer {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Runs a built server entry (`dist/main.js`) and waits for its listening line. */
-export function spawnServer(entry: string, env: Record<string, string>): Promise<SpawnedServer> {
-  const child = spawn(process.execPath, [entry], {
+/**
+ * Runs a built server entry (`dist/main.js`) and waits for its listening
+ * line. `node` is the Node.js binary to run it with (this one by default).
+ */
+export function spawnServer(
+  entry: string,
+  env: Record<string, string>,
+  node: string = process.execPath,
+): Promise<SpawnedServer> {
+  const child = spawn(node, [entry], {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

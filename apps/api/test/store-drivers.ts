@@ -3,26 +3,15 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 // The tests that check what a server left on disk or in PostgreSQL talk to
-// the store's own drivers, resolved from the package that depends on them
+// the store's own drivers, from the package that depends on them
 // (@agent/knowledge), rather than making the API depend on drivers it never
 // uses directly.
 const fromKnowledge = createRequire(
   fileURLToPath(new URL('../../../packages/knowledge/package.json', import.meta.url)),
 );
 
-/** The part of better-sqlite3 these tests use. */
-export interface SqliteDatabase {
-  pragma(source: string, options?: { simple?: boolean }): unknown;
-  prepare(source: string): {
-    get(...params: unknown[]): unknown;
-    all(...params: unknown[]): unknown[];
-  };
-  close(): void;
-}
-export const Sqlite = fromKnowledge('better-sqlite3') as new (
-  path: string,
-  options?: { readonly?: boolean; fileMustExist?: boolean },
-) => SqliteDatabase;
+/** The store's own SQLite driver (the better-sqlite3 build this Node.js loads). */
+export { SqliteDatabase as Sqlite } from '@agent/knowledge';
 
 /** The part of pg these tests use. */
 interface PgPool {

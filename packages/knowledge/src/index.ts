@@ -10,4 +10,5 @@ export type { MigrationReport } from './migrate-to-latest.js';
 export { knowledgeMigrations } from './migrations/migration-provider.js';
 export type { SqlDialectName } from './schema.js';
 export { SqlKnowledgeStore } from './sql-knowledge-store.js';
+export { SQLITE_DRIVER_PACKAGE, SqliteDatabase } from './sqlite-driver.js';
 export type { StoreLogger } from './store-logger.js';

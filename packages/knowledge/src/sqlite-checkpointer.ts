@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { SQLITE_DRIVER_PATH } from './sqlite-driver.js';
 
 /**
  * Checkpoints a SQLite WAL from a worker thread.
@@ -89,7 +89,7 @@ export class WalCheckpointer {
     this.#worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: {
-        driver: createRequire(import.meta.url).resolve('better-sqlite3'),
+        driver: SQLITE_DRIVER_PATH,
         file: options.file,
         busyTimeoutMs: options.busyTimeoutMs,
         restartBusyTimeoutMs: Math.min(options.busyTimeoutMs, RESTART_BUSY_TIMEOUT_MS),

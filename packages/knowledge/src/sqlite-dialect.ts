@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { SqliteDatabase } from './sqlite-driver.js';
 import { GroupCommitSqliteDialect } from './sqlite-group-commit.js';
 import type { StoreLogger } from './store-logger.js';
 
@@ -30,7 +31,7 @@ export function openSqliteDatabase(options: SqliteConnectionOptions): Database.D
   if (!inMemory && !options.readonly) {
     mkdirSync(dirname(resolve(options.dbPath)), { recursive: true });
   }
-  const database = new Database(options.dbPath, {
+  const database = new SqliteDatabase(options.dbPath, {
     readonly: options.readonly ?? false,
     fileMustExist: options.readonly ?? false,
     timeout: busyTimeoutMs,

@@ -2,11 +2,11 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { Kysely, sql } from 'kysely';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { WalCheckpointer } from './sqlite-checkpointer.js';
 import { createSqliteDialect, openSqliteDatabase } from './sqlite-dialect.js';
+import { SqliteDatabase as Database } from './sqlite-driver.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: a scratch table, typed loosely
 type Scratch = any;

@@ -3,7 +3,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AgentError, StoreUnavailableError } from '@agent/core';
-import Database from 'better-sqlite3';
 import { Kysely, Migrator } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createKnowledgeStore, runMigrations } from './create-knowledge-store.js';
@@ -11,6 +10,7 @@ import { inMemoryMigrationProvider } from './migrations/migration-provider.js';
 import type { KnowledgeDatabase } from './schema.js';
 import { SqlKnowledgeStore } from './sql-knowledge-store.js';
 import { createSqliteDialect, openSqliteDatabase } from './sqlite-dialect.js';
+import { SqliteDatabase as Database } from './sqlite-driver.js';
 import {
   describeKnowledgeStoreConformance,
   describeSqlStoreLifecycle,
