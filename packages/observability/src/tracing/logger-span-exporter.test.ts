@@ -2,13 +2,13 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../logger/create-logger.js';
+import { createLogger, type LogLevel } from '../logger/create-logger.js';
 import { createLoggerSpanExporter } from './logger-span-exporter.js';
 
-function capture() {
+function capture(level: LogLevel = 'info') {
   const lines: string[] = [];
   const logger = createLogger({
-    level: 'info',
+    level,
     format: 'json',
     base: { service: 'svc' },
     destination: { write: (chunk) => void lines.push(...chunk.split(/(?<=\n)/)) },
@@ -82,5 +82,15 @@ describe('the console span exporter', () => {
     expect(exported.lines.map(withoutTime)).toEqual(expected.lines.map(withoutTime));
     expect(exported.lines.join('')).not.toContain('sk-live-123');
     expect(JSON.parse(exported.lines[1] as string).attributes.apiKey).toBe('[REDACTED]');
+  });
+
+  it('writes nothing, and succeeds, when the logger is above info', () => {
+    const quiet = capture('warn');
+    let result: number | undefined;
+    createLoggerSpanExporter(quiet.logger).export([span({ name: 'agent.mine' })], (r) => {
+      result = r.code;
+    });
+    expect(result).toBe(ExportResultCode.SUCCESS);
+    expect(quiet.lines).toEqual([]);
   });
 });

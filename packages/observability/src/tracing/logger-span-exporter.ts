@@ -22,6 +22,12 @@ export function createLoggerSpanExporter(logger: Logger): SpanExporter {
         });
         return;
       }
+      // Span lines are info lines: below that level they are not written,
+      // so do not build them (setupTracing warns about this at start-up).
+      if (!spanLogger.isLevelEnabled('info')) {
+        resultCallback({ code: ExportResultCode.SUCCESS });
+        return;
+      }
       writeLogLines(
         spanLogger,
         'info',

@@ -2,15 +2,15 @@ import { diag, SpanStatusCode, trace } from '@opentelemetry/api';
 import { ExportResultCode } from '@opentelemetry/core';
 import { InMemorySpanExporter, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger, type LogFormat } from '../logger/create-logger.js';
+import { createLogger, type LogFormat, type LogLevel } from '../logger/create-logger.js';
 import { otlpTracesUrl, setupTracing, type Tracing } from './setup-tracing.js';
 import { injectTraceHeaders } from './trace-headers.js';
 import { withSpan } from './with-span.js';
 
-function capturingLogger(format: LogFormat = 'json') {
+function capturingLogger(format: LogFormat = 'json', level: LogLevel = 'info') {
   const lines: string[] = [];
   const logger = createLogger({
-    level: 'info',
+    level,
     format,
     // Span lines come in one write per exported batch: one entry per line.
     destination: { write: (chunk) => void lines.push(...chunk.split(/(?<=\n)/)) },
@@ -79,6 +79,29 @@ describe('setupTracing enabled', () => {
     expect(child?.trace_id).toBe(parent?.trace_id);
     expect(child?.parent_span_id).toBe(parent?.span_id);
     expect(typeof parent?.duration_ms).toBe('number');
+  });
+
+  it('warns at start-up when spans go to the log but the level hides them, and writes none', async () => {
+    const { lines, logger } = capturingLogger('json', 'warn');
+    active = setupTracing({ enabled: true, serviceName: 'svc', serviceVersion: '1', logger });
+    await withSpan(active.tracer, 'pipeline.mine', undefined, () => 'ok');
+    await active.shutdown();
+    const records = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ level: 'warn', tracing: 'console' });
+    expect(records[0]?.msg).toMatch(/log level is warn: no span will be written .*LOG_LEVEL=info/);
+  });
+
+  it('does not warn about the log level when spans go to OTLP', () => {
+    const { lines, logger } = capturingLogger('json', 'warn');
+    active = setupTracing({
+      enabled: true,
+      serviceName: 'svc',
+      serviceVersion: '1',
+      otlpEndpoint: 'http://127.0.0.1:4318',
+      logger,
+    });
+    expect(lines).toEqual([]);
   });
 
   it('writes console spans as logfmt under the kv format', async () => {

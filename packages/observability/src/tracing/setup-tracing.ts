@@ -91,9 +91,17 @@ export function setupTracing(options: TracingOptions): Tracing {
     suppressOverrideMessage: true,
   });
 
+  const toLog = !options.exporter && !tracesUrl;
   const exporter: SpanExporter =
     options.exporter ??
     (tracesUrl ? new OTLPTraceExporter({ url: tracesUrl }) : createLoggerSpanExporter(logger));
+  if (toLog && !logger.isLevelEnabled('info')) {
+    // Otherwise tracing would look switched on and show nothing.
+    logger.warn(
+      { tracing: 'console' },
+      `tracing is on and spans go to the log, but span lines are info lines and the log level is ${logger.level}: no span will be written (set LOG_LEVEL=info, or OTEL_EXPORTER_OTLP_ENDPOINT to export them)`,
+    );
+  }
 
   const provider = new NodeTracerProvider({
     resource: defaultResource().merge(
