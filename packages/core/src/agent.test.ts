@@ -107,6 +107,25 @@ describe('createAgent().processLog', () => {
     const again = await agent.processLog({ log: OOM_CRASHLOOP, principal: user });
     expect(again.similarIncidents.map((s) => s.incidentId)).toContain(result.incidentId);
   });
+
+  it('gives incidents and actions UUIDv7 ids, each later one sorting after the earlier', async () => {
+    // Every log a new incident (dedup off), one after the other.
+    const agent = createAgent({ dedupWindowSec: 0 });
+    const incidents: string[] = [];
+    const actions: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const result = await agent.processLog({ log: OOM_CRASHLOOP, principal: user });
+      incidents.push(result.incidentId);
+      actions.push(...result.actions.map((a) => a.actionId));
+    }
+    expect(actions.length).toBeGreaterThanOrEqual(20);
+    for (const id of [...incidents, ...actions]) {
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    }
+    expect(new Set([...incidents, ...actions]).size).toBe(incidents.length + actions.length);
+    expect(incidents).toEqual([...incidents].sort());
+    expect(actions).toEqual([...actions].sort());
+  });
 });
 
 describe('auto mode', () => {

