@@ -32,6 +32,7 @@ import {
   type VoteTally,
 } from '@agent/core';
 import {
+  type Compilable,
   type CompiledQuery,
   type Insertable,
   type Kysely,
@@ -191,7 +192,9 @@ export class SqlKnowledgeStore implements KnowledgeStore {
     if (this.#sqlite === undefined) {
       // One statement (data-modifying WITH clauses) is atomic by itself: one
       // round trip to PostgreSQL instead of a transaction's five.
-      const statement = planStatement(this.#db, actions, audit, result, plan.incidentId);
+      const statement = this.#queries.savePlanAtOnce(
+        planValues(actions, audit, result, plan.incidentId),
+      );
       await this.#run('savePlan', (db) => db.executeQuery(statement));
       return;
     }
@@ -789,6 +792,21 @@ function prepareQueries(db: Kysely<KnowledgeDatabase>) {
     insertAudit: preparedInsert('insert audit_log', (rows) =>
       db.insertInto('audit_log').values(rows as Insertable<AuditLogTable>[]),
     ),
+    /**
+     * A plan's actions, audit entries and result as one PostgreSQL statement
+     * (data-modifying WITH clauses), from `planValues`. Compiled once per
+     * number of actions and audit entries: built and compiled by Kysely on
+     * every call, it cost about 0.05 ms of CPU a new incident (bench:store).
+     */
+    savePlanAtOnce: preparedQuery('save plan', (values) =>
+      planStatement(
+        db,
+        rowsOf(values, PLANNED_ACTION),
+        rowsOf(values, PLANNED_AUDIT),
+        values.result_json,
+        values.incident_id,
+      ),
+    ),
     updateResult: preparedQuery('update result', (values) =>
       db
         .updateTable('incidents')
@@ -842,31 +860,75 @@ function prepareQueries(db: Kysely<KnowledgeDatabase>) {
   };
 }
 
+const PLANNED_ACTION = 'action.';
+const PLANNED_AUDIT = 'audit.';
+
+/**
+ * A plan's rows as the named values of `savePlanAtOnce`: `action.<i>.<column>`,
+ * `audit.<i>.<column>`, and `result_json` with `incident_id` when there is a
+ * result. Row by row, column by column, so `rowsOf` gives the rows back with
+ * their columns in order.
+ */
+function planValues(
+  actions: readonly Record<string, unknown>[],
+  audit: readonly Record<string, unknown>[],
+  result: string | undefined,
+  incidentId: string,
+): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const [prefix, rows] of [
+    [PLANNED_ACTION, actions],
+    [PLANNED_AUDIT, audit],
+  ] as const) {
+    rows.forEach((row, i) => {
+      for (const column of Object.keys(row)) values[`${prefix}${i}.${column}`] = row[column];
+    });
+  }
+  if (result !== undefined) {
+    values.result_json = result;
+    values.incident_id = incidentId;
+  }
+  return values;
+}
+
+/** The rows `planValues` flattened under `prefix` (placeholders, when compiling). */
+function rowsOf(values: Record<string, unknown>, prefix: string): Record<string, unknown>[] {
+  const rows: Record<string, unknown>[] = [];
+  for (const [name, value] of Object.entries(values)) {
+    if (!name.startsWith(prefix)) continue;
+    const dot = name.indexOf('.', prefix.length);
+    const index = Number(name.slice(prefix.length, dot));
+    const row = rows[index] ?? {};
+    row[name.slice(dot + 1)] = value;
+    rows[index] = row;
+  }
+  return rows;
+}
+
 /** A plan's actions, audit entries and result as one PostgreSQL statement. */
 function planStatement(
   db: Kysely<KnowledgeDatabase>,
-  actions: readonly Insertable<KnowledgeDatabase['actions']>[],
-  audit: readonly Insertable<AuditLogTable>[],
-  result: string | undefined,
-  incidentId: string,
-): CompiledQuery {
+  actions: readonly Record<string, unknown>[],
+  audit: readonly Record<string, unknown>[],
+  result: unknown,
+  incidentId: unknown,
+): Compilable<unknown> {
   let creator = db as QueryCreator<KnowledgeDatabase>;
   if (actions.length > 0) {
     creator = creator.with('planned_actions', (q) =>
-      q.insertInto('actions').values([...actions]),
+      q.insertInto('actions').values(actions as Insertable<KnowledgeDatabase['actions']>[]),
     ) as unknown as QueryCreator<KnowledgeDatabase>;
   }
   if (audit.length > 0) {
     creator = creator.with('planned_audit', (q) =>
-      q.insertInto('audit_log').values([...audit]),
+      q.insertInto('audit_log').values(audit as Insertable<AuditLogTable>[]),
     ) as unknown as QueryCreator<KnowledgeDatabase>;
   }
   if (result !== undefined) {
     return creator
       .updateTable('incidents')
-      .set({ result_json: result })
-      .where('incident_id', '=', incidentId)
-      .compile();
+      .set({ result_json: result as string })
+      .where('incident_id', '=', incidentId as string);
   }
-  return creator.selectNoFrom(sql<number>`1`.as('planned')).compile();
+  return creator.selectNoFrom(sql<number>`1`.as('planned'));
 }
