@@ -517,6 +517,26 @@ export function describeKnowledgeStoreConformance(target: ConformanceTarget): vo
         expect(log.items.map((e) => e.subject)).toEqual(['plan-2', 'plan-1']);
       });
 
+      it('stores each of two plans of the same shape with its own rows', async () => {
+        await store.recordIncident(storm('r', 0), 300);
+        await store.recordIncident(storm('s', 0, { signature: 'sig-other' }), 300);
+        for (const id of ['r', 's']) {
+          await store.savePlan({
+            incidentId: id,
+            actions: [makeAction({ actionId: `plan-${id}`, incidentId: id })],
+            audit: [audit('action.planned', `plan-${id}`)],
+            result: { ...storm(id, 0).result, summary: `plan of ${id}` },
+          });
+        }
+        for (const id of ['r', 's']) {
+          expect((await store.getIncident(id, 'acme'))?.result.summary).toBe(`plan of ${id}`);
+          const actions = await store.listActions({ tenant: 'acme', incidentId: id, limit: 10 });
+          expect(actions.items.map((a) => a.actionId)).toEqual([`plan-${id}`]);
+        }
+        const log = await store.listAudit({ tenant: 'acme', limit: 10 });
+        expect(log.items.map((e) => e.subject)).toEqual(['plan-s', 'plan-r']);
+      });
+
       it('stores nothing of a plan when one of its writes fails', async () => {
         await store.recordIncident(storm('r', 0), 300);
         await store.saveActions([makeAction({ actionId: 'taken', incidentId: 'r' })]);
