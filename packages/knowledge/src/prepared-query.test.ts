@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { describe, expect, it, vi } from 'vitest';
-import { preparedInsert, preparedQuery } from './prepared-query.js';
+import { preparedInsert, preparedQuery, preparedRowGroups } from './prepared-query.js';
 import type { KnowledgeDatabase } from './schema.js';
 import { createSqliteDialect, openSqliteDatabase } from './sqlite-dialect.js';
 
@@ -124,6 +124,45 @@ describe.each([
         .compile();
       expect(prepared.sql).toBe(direct.sql);
       expect(prepared.parameters).toEqual(direct.parameters);
+    }
+    expect(build).toHaveBeenCalledTimes(2);
+  });
+
+  it('compile a statement over groups of rows once per shape, bound by position', () => {
+    type Row = Record<string, unknown>;
+    // Two inserts in WITH clauses and an update, as a plan is saved on PostgreSQL.
+    const statement = (actions: Row[], audit: Row[], values: Row) =>
+      db
+        .with('a', (q) => q.insertInto('plugin_votes').values(actions as never))
+        .with('b', (q) => q.insertInto('audit_log').values(audit as never))
+        .updateTable('incidents')
+        .set({ result_json: values.result_json as string })
+        .where('incident_id', '=', values.incident_id as string);
+    const build = vi.fn((groups: Row[][], values: Row) =>
+      statement(groups[0] ?? [], groups[1] ?? [], values),
+    );
+    const prepared = preparedRowGroups('plan', build);
+    const vote = (n: number) => ({ plugin: `p-${n}`, category: 'oom', up: n, down: undefined });
+    const entry = (n: number) => ({
+      at: `t-${n}`,
+      actor: `key-${n}`,
+      event: 'e',
+      subject: `s-${n}`,
+    });
+    for (const [votes, entries, id] of [
+      [[vote(1), vote(2)], [entry(1)], 'inc-1'],
+      [[vote(3), vote(4)], [entry(2)], 'inc-2'],
+      [[vote(5)], [entry(3), entry(4)], 'inc-3'],
+    ] as const) {
+      const values = { result_json: `{"id":"${id}"}`, incident_id: id };
+      const compiled = prepared([votes, entries], values);
+      const direct = statement(
+        votes.map((v) => ({ ...v, down: null })),
+        [...entries],
+        values,
+      ).compile();
+      expect(compiled.sql).toBe(direct.sql);
+      expect(compiled.parameters).toEqual(direct.parameters);
     }
     expect(build).toHaveBeenCalledTimes(2);
   });

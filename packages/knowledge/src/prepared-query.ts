@@ -90,6 +90,91 @@ export function preparedQuery(
   };
 }
 
+/** Where a prepared statement's parameter comes from. */
+type GroupSlot =
+  | { readonly group: number; readonly row: number; readonly column: string }
+  | { readonly value: string }
+  | { readonly constant: unknown };
+
+/**
+ * A statement over groups of rows (a plan's actions, its audit entries) and a
+ * few named values, compiled once per row count and column list of each
+ * group and per value names. `build` gets placeholder rows for each group and
+ * a placeholder for each value; each call binds the given rows and values by
+ * position, with no names built per row (a flattened object of named values
+ * cost more than the building it saved). Every row of a group must have the
+ * same keys in the same order; every key is written, an undefined value as
+ * NULL (so leave out, rather than set undefined, a column whose default is
+ * not NULL).
+ */
+export function preparedRowGroups(
+  label: string,
+  build: (
+    // biome-ignore lint/suspicious/noExplicitAny: placeholder rows stand in for rows of any table
+    groups: Record<string, any>[][],
+    // biome-ignore lint/suspicious/noExplicitAny: placeholders stand in for values of any column type
+    values: Record<string, any>,
+  ) => Compilable<unknown>,
+): (
+  groups: readonly (readonly Record<string, unknown>[])[],
+  values?: Readonly<Record<string, unknown>>,
+) => CompiledQuery {
+  const shapes = new Map<string, { sql: string; slots: readonly GroupSlot[] }>();
+  return (groups, values = {}) => {
+    const columnLists = groups.map((rows) => {
+      const columns = rows.length === 0 ? [] : Object.keys(rows[0] as object);
+      for (const row of rows) {
+        const keys = Object.keys(row);
+        if (keys.length !== columns.length || keys.some((key, i) => key !== columns[i])) {
+          throw new Error(`prepared statement ${label}: rows do not share one column list`);
+        }
+      }
+      return columns;
+    });
+    const names = Object.keys(values);
+    const key = `${groups.map((rows, g) => `${rows.length}:${columnLists[g]?.join(',')}`).join('|')}|${names.join(',')}`;
+    let shape = shapes.get(key);
+    if (shape === undefined) {
+      const placeholders = groups.map((rows, g) =>
+        rows.map((_, i) =>
+          Object.fromEntries(
+            (columnLists[g] ?? []).map((column) => [column, `${MARK}${g}:${i}:${column}`]),
+          ),
+        ),
+      );
+      const compiled = compileShape(
+        build(placeholders, Object.fromEntries(names.map((name) => [name, `${MARK}=${name}`]))),
+        label,
+      );
+      const slots = compiled.slots.map((slot): GroupSlot => {
+        if (typeof slot !== 'string') return slot;
+        if (slot.startsWith('=')) return { value: slot.slice(1) };
+        const [group, row, column] = splitSlot(slot);
+        return { group, row, column };
+      });
+      shape = { sql: compiled.sql, slots };
+      if (shapes.size < MAX_SHAPES) shapes.set(key, shape);
+    }
+    const parameters = shape.slots.map((slot) => {
+      if ('constant' in slot) return slot.constant;
+      if ('value' in slot) return values[slot.value] ?? null;
+      return groups[slot.group]?.[slot.row]?.[slot.column] ?? null;
+    });
+    return CompiledQuery.raw(shape.sql, parameters);
+  };
+}
+
+/** `<group>:<row>:<column>` back into its parts. */
+function splitSlot(slot: string): [number, number, string] {
+  const first = slot.indexOf(':');
+  const second = slot.indexOf(':', first + 1);
+  return [
+    Number(slot.slice(0, first)),
+    Number(slot.slice(first + 1, second)),
+    slot.slice(second + 1),
+  ];
+}
+
 /**
  * A multi-row INSERT compiled once per column list and row count. `build`
  * gets placeholder rows (`db.insertInto(table).values(rows)`). Every row must
@@ -102,34 +187,9 @@ export function preparedInsert(
   // biome-ignore lint/suspicious/noExplicitAny: placeholder rows stand in for rows of any table
   build: (rows: Record<string, any>[]) => Compilable<unknown>,
 ): (rows: readonly Record<string, unknown>[]) => CompiledQuery {
-  const shapes = new Map<string, string>();
+  const prepared = preparedRowGroups(label, ([rows]) => build(rows ?? []));
   return (rows) => {
     if (rows.length === 0) throw new Error(`prepared insert ${label}: no rows`);
-    const columns = Object.keys(rows[0] as object);
-    for (const row of rows) {
-      const keys = Object.keys(row);
-      if (keys.length !== columns.length || keys.some((key, i) => key !== columns[i])) {
-        throw new Error(`prepared insert ${label}: rows do not share one column list`);
-      }
-    }
-    const key = `${rows.length}:${columns.join(',')}`;
-    let sql = shapes.get(key);
-    if (sql === undefined) {
-      const placeholders = rows.map((_, i) =>
-        Object.fromEntries(columns.map((column) => [column, `${MARK}${i}:${column}`])),
-      );
-      const shape = compileShape(build(placeholders), label);
-      // The values below are laid out row by row, column by column; make sure
-      // Kysely laid its parameters out the same way.
-      const expected = rows.flatMap((_, i) => columns.map((column) => `${i}:${column}`));
-      if (shape.slots.join('\u0001') !== expected.join('\u0001')) {
-        throw new Error(`prepared insert ${label}: parameters are not in row and column order`);
-      }
-      sql = shape.sql;
-      if (shapes.size < MAX_SHAPES) shapes.set(key, sql);
-    }
-    const parameters: unknown[] = [];
-    for (const row of rows) for (const column of columns) parameters.push(row[column] ?? null);
-    return CompiledQuery.raw(sql, parameters);
+    return prepared([rows]);
   };
 }

@@ -41,7 +41,7 @@ import {
   type Selectable,
   sql,
 } from 'kysely';
-import { preparedInsert, preparedQuery } from './prepared-query.js';
+import { preparedInsert, preparedQuery, preparedRowGroups } from './prepared-query.js';
 import type { AuditLogTable, IncidentsTable, KnowledgeDatabase, SqlDialectName } from './schema.js';
 import * as actionStore from './sql-action-store.js';
 import type { SqliteGroupCommit } from './sqlite-group-commit.js';
@@ -193,7 +193,8 @@ export class SqlKnowledgeStore implements KnowledgeStore {
       // One statement (data-modifying WITH clauses) is atomic by itself: one
       // round trip to PostgreSQL instead of a transaction's five.
       const statement = this.#queries.savePlanAtOnce(
-        planValues(actions, audit, result, plan.incidentId),
+        [actions, audit],
+        result === undefined ? {} : { result_json: result, incident_id: plan.incidentId },
       );
       await this.#run('savePlan', (db) => db.executeQuery(statement));
       return;
@@ -794,18 +795,12 @@ function prepareQueries(db: Kysely<KnowledgeDatabase>) {
     ),
     /**
      * A plan's actions, audit entries and result as one PostgreSQL statement
-     * (data-modifying WITH clauses), from `planValues`. Compiled once per
-     * number of actions and audit entries: built and compiled by Kysely on
-     * every call, it cost about 0.05 ms of CPU a new incident (bench:store).
+     * (data-modifying WITH clauses), compiled once per number of actions and
+     * audit entries: built and compiled by Kysely on every call, it cost about
+     * 0.05 ms of CPU a new incident (bench:store).
      */
-    savePlanAtOnce: preparedQuery('save plan', (values) =>
-      planStatement(
-        db,
-        rowsOf(values, PLANNED_ACTION),
-        rowsOf(values, PLANNED_AUDIT),
-        values.result_json,
-        values.incident_id,
-      ),
+    savePlanAtOnce: preparedRowGroups('save plan', ([actions = [], audit = []], values) =>
+      planStatement(db, actions, audit, values.result_json, values.incident_id),
     ),
     updateResult: preparedQuery('update result', (values) =>
       db
@@ -858,51 +853,6 @@ function prepareQueries(db: Kysely<KnowledgeDatabase>) {
         .orderBy('category'),
     ),
   };
-}
-
-const PLANNED_ACTION = 'action.';
-const PLANNED_AUDIT = 'audit.';
-
-/**
- * A plan's rows as the named values of `savePlanAtOnce`: `action.<i>.<column>`,
- * `audit.<i>.<column>`, and `result_json` with `incident_id` when there is a
- * result. Row by row, column by column, so `rowsOf` gives the rows back with
- * their columns in order.
- */
-function planValues(
-  actions: readonly Record<string, unknown>[],
-  audit: readonly Record<string, unknown>[],
-  result: string | undefined,
-  incidentId: string,
-): Record<string, unknown> {
-  const values: Record<string, unknown> = {};
-  for (const [prefix, rows] of [
-    [PLANNED_ACTION, actions],
-    [PLANNED_AUDIT, audit],
-  ] as const) {
-    rows.forEach((row, i) => {
-      for (const column of Object.keys(row)) values[`${prefix}${i}.${column}`] = row[column];
-    });
-  }
-  if (result !== undefined) {
-    values.result_json = result;
-    values.incident_id = incidentId;
-  }
-  return values;
-}
-
-/** The rows `planValues` flattened under `prefix` (placeholders, when compiling). */
-function rowsOf(values: Record<string, unknown>, prefix: string): Record<string, unknown>[] {
-  const rows: Record<string, unknown>[] = [];
-  for (const [name, value] of Object.entries(values)) {
-    if (!name.startsWith(prefix)) continue;
-    const dot = name.indexOf('.', prefix.length);
-    const index = Number(name.slice(prefix.length, dot));
-    const row = rows[index] ?? {};
-    row[name.slice(dot + 1)] = value;
-    rows[index] = row;
-  }
-  return rows;
 }
 
 /** A plan's actions, audit entries and result as one PostgreSQL statement. */
