@@ -101,8 +101,9 @@ type GroupSlot =
  * few named values, compiled once per row count and column list of each
  * group and per value names. `build` gets placeholder rows for each group and
  * a placeholder for each value; each call binds the given rows and values by
- * position, with no names built per row (a flattened object of named values
- * cost more than the building it saved). Every row of a group must have the
+ * position, with no names built per row (rows flattened into an object of
+ * named values for preparedQuery cost a good part of what compiling once
+ * saved). Every row of a group must have the
  * same keys in the same order; every key is written, an undefined value as
  * NULL (so leave out, rather than set undefined, a column whose default is
  * not NULL).
