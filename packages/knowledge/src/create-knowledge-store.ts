@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { StoreUnavailableError, ValidationError } from '@agent/core';
 import { Kysely } from 'kysely';
+import type pg from 'pg';
 import { type MigrationReport, migrateToLatest } from './migrate-to-latest.js';
 import { createPostgresDialect, createPostgresPool } from './postgres-dialect.js';
 import type { KnowledgeDatabase, SqlDialectName } from './schema.js';
@@ -41,7 +42,10 @@ export async function createKnowledgeStore(
     await opened.db.destroy().catch(() => undefined);
     throw toStoreError(error, 'knowledge store: migrate');
   }
-  return new SqlKnowledgeStore(opened.db, opened.dialect, { sqlite: opened.sqlite });
+  return new SqlKnowledgeStore(opened.db, opened.dialect, {
+    sqlite: opened.sqlite,
+    postgres: opened.postgres,
+  });
 }
 
 /**
@@ -66,6 +70,8 @@ interface OpenedDatabase {
   sqliteFile?: string | undefined;
   /** The SQLite connection under `db`, with its group commit. */
   sqlite?: SqliteGroupCommit | undefined;
+  /** The PostgreSQL pool under `db`. */
+  postgres?: pg.Pool | undefined;
 }
 
 function openDatabase(options: KnowledgeStoreOptions): OpenedDatabase {
@@ -84,6 +90,7 @@ function openDatabase(options: KnowledgeStoreOptions): OpenedDatabase {
     return {
       db: new Kysely<KnowledgeDatabase>({ dialect: createPostgresDialect(pool) }),
       dialect: 'postgres',
+      postgres: pool,
     };
   }
   if (options.dbPath === undefined || options.dbPath === '') {

@@ -41,6 +41,8 @@ import {
   type Selectable,
   sql,
 } from 'kysely';
+import type pg from 'pg';
+import { executeOnPool } from './postgres-dialect.js';
 import { preparedInsert, preparedQuery, preparedRowGroups } from './prepared-query.js';
 import type { AuditLogTable, IncidentsTable, KnowledgeDatabase, SqlDialectName } from './schema.js';
 import * as actionStore from './sql-action-store.js';
@@ -71,6 +73,8 @@ export class SqlKnowledgeStore implements KnowledgeStore {
   readonly #db: Kysely<KnowledgeDatabase>;
   /** SQLite only: the group commit of the connection under `#db`. */
   readonly #sqlite: SqliteGroupCommit | undefined;
+  /** The PostgreSQL pool under `#db`: the request path's statements run on it directly. */
+  readonly #postgres: pg.Pool | undefined;
   #closing: Promise<void> | null = null;
   /** The statements every process_log runs, compiled once (see prepared-query.ts). */
   readonly #queries: ReturnType<typeof prepareQueries>;
@@ -83,11 +87,12 @@ export class SqlKnowledgeStore implements KnowledgeStore {
   constructor(
     db: Kysely<KnowledgeDatabase>,
     dialect: SqlDialectName,
-    options: { sqlite?: SqliteGroupCommit | undefined } = {},
+    options: { sqlite?: SqliteGroupCommit | undefined; postgres?: pg.Pool | undefined } = {},
   ) {
     this.#db = db;
     this.dialect = dialect;
     this.#sqlite = options.sqlite;
+    this.#postgres = options.postgres;
     this.#queries = prepareQueries(db);
   }
 
@@ -196,7 +201,7 @@ export class SqlKnowledgeStore implements KnowledgeStore {
         [actions, audit],
         result === undefined ? {} : { result_json: result, incident_id: plan.incidentId },
       );
-      await this.#run('savePlan', (db) => db.executeQuery(statement));
+      await this.#run('savePlan', () => this.#execute(statement));
       return;
     }
     const queries: CompiledQuery[] = [];
@@ -613,10 +618,11 @@ export class SqlKnowledgeStore implements KnowledgeStore {
    * past Kysely's executor (its connection handling costs about a dozen
    * promises a statement); the request path's statements are already compiled.
    */
+  /** A request-path statement, straight on the SQLite writer or the PostgreSQL pool when there is one. */
   #execute<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    return this.#sqlite === undefined
-      ? this.#db.executeQuery<R>(query)
-      : this.#sqlite.execute<R>(query);
+    if (this.#sqlite !== undefined) return this.#sqlite.execute<R>(query);
+    if (this.#postgres !== undefined) return executeOnPool<R>(this.#postgres, query);
+    return this.#db.executeQuery<R>(query);
   }
 
   /** Runs one operation, turning driver errors into domain errors. */
