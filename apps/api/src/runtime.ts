@@ -131,6 +131,8 @@ export async function createRuntime(
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dbPath: config.dbPath }),
     logger,
   });
+  // Which database, and on SQLite which engine and driver build this Node loads.
+  logger.info({ store: store.dialect }, `knowledge store: ${store.description}`);
   const rateLimiter = await createRateLimiter({
     requests: config.rateLimit.requests,
     windowSec: config.rateLimit.windowSec,

@@ -33,6 +33,17 @@ describe('the built API as a real listening server', () => {
     expect(() => JSON.parse(line ?? '')).not.toThrow();
   });
 
+  it('says at start-up which store it opened: the file, SQLite and driver versions', () => {
+    const line = server.lines.find((l) => l.includes('knowledge store:'));
+    expect(JSON.parse(line ?? '{}')).toMatchObject({
+      level: 'info',
+      store: 'sqlite',
+      msg: expect.stringMatching(
+        /^knowledge store: SQLite \S+int\.db \(SQLite 3\.\d+\.\d+, better-sqlite3 \d+\.\d+\.\d+\)$/,
+      ),
+    });
+  });
+
   it('serves health and a process_log round trip over HTTP', async () => {
     const health = await fetch(`${server.url}/api/health`);
     expect(health.status).toBe(200);

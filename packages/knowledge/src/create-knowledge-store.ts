@@ -7,6 +7,7 @@ import { createPostgresDialect, createPostgresPool } from './postgres-dialect.js
 import type { KnowledgeDatabase, SqlDialectName } from './schema.js';
 import { SqlKnowledgeStore } from './sql-knowledge-store.js';
 import { createSqliteDialect, openSqliteDatabase } from './sqlite-dialect.js';
+import { SQLITE_DRIVER } from './sqlite-driver.js';
 import type { SqliteGroupCommit } from './sqlite-group-commit.js';
 import { toStoreError } from './store-errors.js';
 import type { StoreLogger } from './store-logger.js';
@@ -45,6 +46,7 @@ export async function createKnowledgeStore(
   return new SqlKnowledgeStore(opened.db, opened.dialect, {
     sqlite: opened.sqlite,
     postgres: opened.postgres,
+    description: opened.description,
   });
 }
 
@@ -66,6 +68,8 @@ export async function runMigrations(options: KnowledgeStoreOptions): Promise<Mig
 interface OpenedDatabase {
   db: Kysely<KnowledgeDatabase>;
   dialect: SqlDialectName;
+  /** What and where the database is, for operators (no credentials). */
+  description: string;
   /** The SQLite file's real path: migrations of one file are queued within the process. */
   sqliteFile?: string | undefined;
   /** The SQLite connection under `db`, with its group commit. */
@@ -90,6 +94,7 @@ function openDatabase(options: KnowledgeStoreOptions): OpenedDatabase {
     return {
       db: new Kysely<KnowledgeDatabase>({ dialect: createPostgresDialect(pool) }),
       dialect: 'postgres',
+      description: describePostgres(options.databaseUrl),
       postgres: pool,
     };
   }
@@ -105,9 +110,11 @@ function openDatabase(options: KnowledgeStoreOptions): OpenedDatabase {
     });
     const sqliteFile = database.memory ? undefined : realpathSync(options.dbPath);
     const dialect = createSqliteDialect(database);
+    const version = database.prepare('select sqlite_version()').pluck().get() as string;
     return {
       db: new Kysely<KnowledgeDatabase>({ dialect }),
       dialect: 'sqlite',
+      description: `SQLite ${sqliteFile ?? 'in memory'} (SQLite ${version}, ${SQLITE_DRIVER})`,
       sqliteFile,
       sqlite: dialect.writer,
     };
@@ -120,5 +127,15 @@ function openDatabase(options: KnowledgeStoreOptions): OpenedDatabase {
     throw new StoreUnavailableError(`knowledge store: cannot open the SQLite file${detail}`, {
       cause: error,
     });
+  }
+}
+
+/** `PostgreSQL host:port/database`: the URL without its user, password or options. */
+function describePostgres(databaseUrl: string): string {
+  try {
+    const url = new URL(databaseUrl);
+    return `PostgreSQL ${url.hostname || 'localhost'}:${url.port || '5432'}${url.pathname || '/'}`;
+  } catch {
+    return 'PostgreSQL';
   }
 }

@@ -97,6 +97,21 @@ describe.skipIf(!baseUrl)('PostgreSQL store specifics', () => {
     }
   });
 
+  it('describes itself by host, port and database, never by its user or password', async () => {
+    const url = new URL(await freshSchemaUrl());
+    url.username = 'postgres';
+    url.password = 'not-a-secret-but-never-logged';
+    const store = await createKnowledgeStore({ databaseUrl: url.toString() });
+    try {
+      expect(store.description).toBe(
+        `PostgreSQL ${url.hostname}:${url.port || '5432'}${url.pathname}`,
+      );
+      expect(store.description).not.toContain('not-a-secret');
+    } finally {
+      await store.close();
+    }
+  });
+
   it('keeps its tables in the schema of its search_path', async () => {
     const url = await freshSchemaUrl();
     const store = await createKnowledgeStore({ databaseUrl: url });

@@ -70,6 +70,12 @@ const PRUNE_BATCH = 500;
  */
 export class SqlKnowledgeStore implements KnowledgeStore {
   readonly dialect: SqlDialectName;
+  /**
+   * What and where the database is, for a start-up log line: `SQLite <path>
+   * (SQLite <version>, <driver> <version>)` or `PostgreSQL host:port/database`
+   * (never credentials).
+   */
+  readonly description: string;
   readonly #db: Kysely<KnowledgeDatabase>;
   /** SQLite only: the group commit of the connection under `#db`. */
   readonly #sqlite: SqliteGroupCommit | undefined;
@@ -87,10 +93,15 @@ export class SqlKnowledgeStore implements KnowledgeStore {
   constructor(
     db: Kysely<KnowledgeDatabase>,
     dialect: SqlDialectName,
-    options: { sqlite?: SqliteGroupCommit | undefined; postgres?: pg.Pool | undefined } = {},
+    options: {
+      sqlite?: SqliteGroupCommit | undefined;
+      postgres?: pg.Pool | undefined;
+      description?: string | undefined;
+    } = {},
   ) {
     this.#db = db;
     this.dialect = dialect;
+    this.description = options.description ?? dialect;
     this.#sqlite = options.sqlite;
     this.#postgres = options.postgres;
     this.#queries = prepareQueries(db);

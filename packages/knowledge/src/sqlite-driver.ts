@@ -22,6 +22,14 @@ export const SQLITE_DRIVER_PACKAGE = nodeMajor >= 22 ? 'better-sqlite3-napi' : '
 
 const require = createRequire(import.meta.url);
 
+const driverManifest = require(`${SQLITE_DRIVER_PACKAGE}/package.json`) as {
+  name: string;
+  version: string;
+};
+
+/** That build as `better-sqlite3 <version>`, under its own name (not the alias). */
+export const SQLITE_DRIVER = `${driverManifest.name} ${driverManifest.version}`;
+
 /** The driver's entry file, for worker threads that must load the same build. */
 export const SQLITE_DRIVER_PATH = require.resolve(SQLITE_DRIVER_PACKAGE);
 

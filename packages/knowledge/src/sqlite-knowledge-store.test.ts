@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AgentError, StoreUnavailableError } from '@agent/core';
@@ -65,6 +65,20 @@ describe('SQLite store specifics', () => {
       ]);
     } finally {
       database.close();
+    }
+  });
+
+  it('describes itself by its file, SQLite version and driver', async () => {
+    const dir = await realpath(await tempDir());
+    const store = await createKnowledgeStore({ dbPath: join(dir, 'agent.db') });
+    try {
+      const prefix = `SQLite ${join(dir, 'agent.db')} `;
+      expect(store.description.slice(0, prefix.length)).toBe(prefix);
+      expect(store.description.slice(prefix.length)).toMatch(
+        /^\(SQLite 3\.\d+\.\d+, better-sqlite3 \d+\.\d+\.\d+\)$/,
+      );
+    } finally {
+      await store.close();
     }
   });
 
