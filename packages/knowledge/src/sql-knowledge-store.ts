@@ -625,11 +625,11 @@ export class SqlKnowledgeStore implements KnowledgeStore {
   }
 
   /**
-   * Runs one compiled statement: on SQLite straight on the group commit,
-   * past Kysely's executor (its connection handling costs about a dozen
-   * promises a statement); the request path's statements are already compiled.
+   * Runs one compiled statement straight on the SQLite group commit or the
+   * PostgreSQL pool, past Kysely's executor (its connection handling costs
+   * about a dozen promises a statement); the request path's statements are
+   * already compiled.
    */
-  /** A request-path statement, straight on the SQLite writer or the PostgreSQL pool when there is one. */
   #execute<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     if (this.#sqlite !== undefined) return this.#sqlite.execute<R>(query);
     if (this.#postgres !== undefined) return executeOnPool<R>(this.#postgres, query);
@@ -779,7 +779,10 @@ function prepareQueries(db: Kysely<KnowledgeDatabase>) {
             .column('dedup_key')
             .doUpdateSet((eb) => ({
               occurrences: eb('incidents.occurrences', '+', 1),
-              last_seen_at: sql<string>`case when ${eb.ref('excluded.last_seen_at')} > ${eb.ref('incidents.last_seen_at')} then ${eb.ref('excluded.last_seen_at')} else ${eb.ref('incidents.last_seen_at')} end`,
+              last_seen_at: later(
+                eb.ref('excluded.last_seen_at'),
+                eb.ref('incidents.last_seen_at'),
+              ),
             }))
             .where('incidents.last_seen_at', '>', cutoff),
         )
@@ -791,7 +794,7 @@ function prepareQueries(db: Kysely<KnowledgeDatabase>) {
         .updateTable('incidents')
         .set((eb) => ({
           occurrences: eb('occurrences', '+', 1),
-          last_seen_at: sql<string>`case when ${seen_at} > ${eb.ref('last_seen_at')} then ${seen_at} else ${eb.ref('last_seen_at')} end`,
+          last_seen_at: later(seen_at, eb.ref('last_seen_at')),
         }))
         .where('dedup_key', '=', key)
         .where('last_seen_at', '>', cutoff)
@@ -870,6 +873,15 @@ function prepareQueries(db: Kysely<KnowledgeDatabase>) {
         .orderBy('category'),
     ),
   };
+}
+
+/**
+ * The later of two ISO times, in SQL: a repeat that arrives out of order never
+ * moves `last_seen_at` back. (`max()` of two values is `greatest()` on
+ * PostgreSQL, so one CASE serves both.)
+ */
+function later(a: unknown, b: unknown) {
+  return sql<string>`case when ${a} > ${b} then ${a} else ${b} end`;
 }
 
 /** A plan's actions, audit entries and result as one PostgreSQL statement. */
