@@ -23,7 +23,7 @@ function randomBytesForId(): Uint8Array {
  *
  * uuid's `v7()` asks `crypto.getRandomValues` for 16 bytes per id; in the
  * API that call was 4% of the CPU profile of a deduplicated process_log
- * (about 15 us a call under load). The random bytes come from a pool
+ * (`pnpm bench:store -- --cpu-prof`). The random bytes come from a pool
  * instead, as Node's own `randomUUID` does it.
  */
 export function timeOrderedId(): string {
