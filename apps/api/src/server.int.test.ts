@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,6 +82,22 @@ describe('start-up failures', () => {
     expect('code' in failure && failure.code).toBe(1);
     expect((failure as { lines: string[] }).lines.join('\n')).toMatch(/MAX_LOG_BYTES/);
   });
+
+  // procfs answers ENOENT to mkdir under /proc, where Node's own recursive
+  // mkdir retries forever: the server froze at start-up with nothing logged.
+  it.skipIf(!existsSync('/proc/self'))(
+    'exits non-zero naming DB_PATH when its directory cannot be made (one under /proc)',
+    async () => {
+      const failure = await spawnServer(ENTRY, {
+        PORT: '0',
+        DB_PATH: '/proc/devops-agent-missing/agent.db',
+      }).catch((error: { code: number; lines: string[] }) => error);
+      expect('code' in failure && failure.code).toBe(1);
+      expect((failure as { lines: string[] }).lines.join('\n')).toMatch(
+        /failed to start: knowledge store: cannot open the SQLite file \/proc\/devops-agent-missing\/agent\.db: ENOENT/,
+      );
+    },
+  );
 
   it('exits non-zero with a clear message when the port is taken', async () => {
     const blocker = createServer();

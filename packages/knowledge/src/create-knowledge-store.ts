@@ -122,11 +122,14 @@ function openDatabase(options: KnowledgeStoreOptions): OpenedDatabase {
     // Whatever stops the file opening means the store is not there: a
     // directory that cannot be created (ENOTDIR, EACCES from mkdir),
     // better-sqlite3's TypeError for a missing directory, SQLITE_CANTOPEN.
+    // The reason names the path that failed (fs errors end in it).
     const code = (error as { code?: unknown } | null)?.code;
-    const detail = typeof code === 'string' ? ` (${code})` : '';
-    throw new StoreUnavailableError(`knowledge store: cannot open the SQLite file${detail}`, {
-      cause: error,
-    });
+    const reason = error instanceof Error ? error.message : String(error);
+    const detail = typeof code === 'string' && !reason.startsWith(code) ? ` (${code})` : '';
+    throw new StoreUnavailableError(
+      `knowledge store: cannot open the SQLite file ${options.dbPath}: ${reason}${detail}`,
+      { cause: error },
+    );
   }
 }
 

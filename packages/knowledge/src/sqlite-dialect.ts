@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { SqliteDatabase } from './sqlite-driver.js';
@@ -29,7 +29,7 @@ export function openSqliteDatabase(options: SqliteConnectionOptions): Database.D
   const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
   const inMemory = options.dbPath === ':memory:';
   if (!inMemory && !options.readonly) {
-    mkdirSync(dirname(resolve(options.dbPath)), { recursive: true });
+    makeDirectories(dirname(resolve(options.dbPath)));
   }
   const database = new SqliteDatabase(options.dbPath, {
     readonly: options.readonly ?? false,
@@ -58,6 +58,32 @@ export function openSqliteDatabase(options: SqliteConnectionOptions): Database.D
     throw error;
   }
   return database;
+}
+
+/**
+ * `mkdir -p` that fails instead of spinning. Node's `mkdirSync(path, {
+ * recursive: true })` takes ENOENT to mean "the parent is missing", creates
+ * the parent, gets EEXIST and tries the child again, forever, where a parent
+ * exists but cannot hold directories and answers ENOENT (procfs: a DB_PATH
+ * under /proc froze the server at start-up, a core busy, nothing logged).
+ * Here each missing directory is made once, top down; EEXIST is fine (another
+ * process made it), any other error is thrown.
+ */
+export function makeDirectories(directory: string): void {
+  const missing: string[] = [];
+  for (let path = resolve(directory); !existsSync(path); ) {
+    missing.push(path);
+    const parent = dirname(path);
+    if (parent === path) break;
+    path = parent;
+  }
+  for (const path of missing.reverse()) {
+    try {
+      mkdirSync(path);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'EEXIST') throw error;
+    }
+  }
 }
 
 /**

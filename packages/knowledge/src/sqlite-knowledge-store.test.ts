@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
+import { existsSync, statSync, symlinkSync } from 'node:fs';
+import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AgentError, StoreUnavailableError } from '@agent/core';
@@ -9,7 +10,7 @@ import { createKnowledgeStore, runMigrations } from './create-knowledge-store.js
 import { inMemoryMigrationProvider } from './migrations/migration-provider.js';
 import type { KnowledgeDatabase } from './schema.js';
 import { SqlKnowledgeStore } from './sql-knowledge-store.js';
-import { createSqliteDialect, openSqliteDatabase } from './sqlite-dialect.js';
+import { createSqliteDialect, makeDirectories, openSqliteDatabase } from './sqlite-dialect.js';
 import { SqliteDatabase as Database } from './sqlite-driver.js';
 import {
   describeKnowledgeStoreConformance,
@@ -104,6 +105,15 @@ describe('SQLite store specifics', () => {
     );
     await expect(runMigrations({ dbPath: join(blocker, 'sub', 'agent.db') })).rejects.toThrow(
       StoreUnavailableError,
+    );
+  });
+
+  it('names the file and the reason when it cannot open it', async () => {
+    const blocker = join(await tempDir(), 'a-file');
+    await writeFile(blocker, 'not a directory');
+    const dbPath = join(blocker, 'sub', 'agent.db');
+    await expect(createKnowledgeStore({ dbPath })).rejects.toThrow(
+      `knowledge store: cannot open the SQLite file ${dbPath}: ENOTDIR: not a directory, mkdir '${join(blocker, 'sub')}'`,
     );
   });
 
@@ -387,3 +397,29 @@ function setImmutable(files: string[], on: boolean): boolean {
     return false;
   }
 }
+
+describe('makeDirectories, for the directory of the SQLite file', () => {
+  it('makes every missing directory of a path, and leaves existing ones be', async () => {
+    const root = await tempDir();
+    await mkdir(join(root, 'a'));
+    makeDirectories(join(root, 'a', 'b', 'c'));
+    expect(statSync(join(root, 'a', 'b', 'c')).isDirectory()).toBe(true);
+    makeDirectories(join(root, 'a', 'b', 'c'));
+    makeDirectories(root);
+    expect(statSync(join(root, 'a', 'b', 'c')).isDirectory()).toBe(true);
+  });
+
+  it('throws what mkdir answers when a directory cannot be made', async () => {
+    const root = await tempDir();
+    await writeFile(join(root, 'file'), 'x');
+    expect(() => makeDirectories(join(root, 'file', 'sub'))).toThrow(/ENOTDIR/);
+    symlinkSync(join(root, 'nowhere'), join(root, 'dangling'));
+    expect(() => makeDirectories(join(root, 'dangling', 'sub'))).toThrow(/ENOENT/);
+  });
+
+  // procfs answers ENOENT to mkdir under /proc although /proc exists, and
+  // Node's recursive mkdir then retries forever (a regression hangs here).
+  it.skipIf(!existsSync('/proc/self'))('throws ENOENT under /proc instead of spinning', () => {
+    expect(() => makeDirectories('/proc/devops-agent-missing/sub')).toThrow(/ENOENT/);
+  });
+});

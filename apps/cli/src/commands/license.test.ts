@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -127,6 +127,25 @@ describe('devops-agent license', () => {
     const again = await runCli(['license', 'keygen', '--out', keys], { env: env(), cwd: dir });
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/EEXIST|exists/);
+  });
+
+  it('keygen makes missing --out directories, and fails at once where none can be made', async () => {
+    const nested = join(dir, 'deep', 'er', 'keys');
+    const generated = await runCli(['license', 'keygen', '--out', nested], {
+      env: env(),
+      cwd: dir,
+    });
+    expect(generated.code).toBe(0);
+    expect(readFileSync(join(nested, 'license-public.pem'), 'utf8')).toMatch(/BEGIN PUBLIC KEY/);
+    // Node's recursive mkdir spins forever under /proc (ENOENT from procfs).
+    if (existsSync('/proc/self')) {
+      const refused = await runCli(['license', 'keygen', '--out', '/proc/devops-agent-missing/k'], {
+        env: env(),
+        cwd: dir,
+      });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/ENOENT.*\/proc\/devops-agent-missing/);
+    }
   });
 
   it('keygen without --out prints the public and the private key', async () => {

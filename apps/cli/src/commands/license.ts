@@ -1,4 +1,4 @@
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLicenseChecker, generateLicenseKeyPair, issueLicense } from '@agent/auth';
@@ -59,7 +59,9 @@ async function keygen(argv: readonly string[], io: CliIo): Promise<number> {
     return EXIT_OK;
   }
   if (out.trim() === '') throw new UsageError('license keygen: --out needs a directory');
-  await mkdir(out, { recursive: true });
+  // The store's mkdir -p: Node's own spins forever under /proc.
+  const { makeDirectories } = await import('@agent/knowledge');
+  makeDirectories(out);
   const privatePath = join(out, PRIVATE_KEY_FILE);
   // flag wx: never overwrite a private key that may have signed licences already.
   await writeFile(privatePath, pair.privateKey, { mode: 0o600, flag: 'wx' });
