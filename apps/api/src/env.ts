@@ -1,4 +1,5 @@
 import { type AgentConfig, ConfigError, loadConfig } from '@agent/config';
+import { describeError } from '@agent/core';
 import { createLogger, LOG_FORMATS, type LogFormat, type Logger } from '@agent/observability';
 
 /**
@@ -15,6 +16,19 @@ export function startupLogger(
     ? (wanted as LogFormat)
     : 'text';
   return createLogger({ level: 'info', format, base: { service: serviceName } });
+}
+
+/**
+ * The handler for a server's failed start: one fatal line, through the
+ * start-up logger, with what caused the failure (the database's own words:
+ * "database "x" does not exist", "connect ECONNREFUSED 127.0.0.1:5432"),
+ * then exit 1.
+ */
+export function exitOnStartupFailure(serviceName: string, what: string): (error: unknown) => never {
+  return (error) => {
+    startupLogger(serviceName).fatal(`${what} failed to start: ${describeError(error)}`);
+    process.exit(1);
+  };
 }
 
 /**

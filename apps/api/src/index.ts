@@ -2,7 +2,12 @@
 // and the tooling (client generation, benchmarks) reuse.
 export type { ApiApp, AppOptions } from './app.js';
 export { applyCommonMiddleware, applyErrorHandling, createApp, validationHook } from './app.js';
-export { loadConfigOrExit, logProcessWarnings, startupLogger } from './env.js';
+export {
+  exitOnStartupFailure,
+  loadConfigOrExit,
+  logProcessWarnings,
+  startupLogger,
+} from './env.js';
 export type { IncidentEvent, IncidentEvents } from './events/incident-events.js';
 export type { ErrorBody } from './http/errors.js';
 export { errorBody, errorResponse, STATUS_OF_CODE } from './http/errors.js';

@@ -1,7 +1,7 @@
 // The composition root of the primary API: configuration, adapters, agent,
 // app, server. Nothing else constructs adapters.
 import { createApp } from './app.js';
-import { loadConfigOrExit, logProcessWarnings, startupLogger } from './env.js';
+import { exitOnStartupFailure, loadConfigOrExit, logProcessWarnings } from './env.js';
 import { exitOnSignals, startServer } from './http/serve.js';
 import { createRuntime } from './runtime.js';
 
@@ -36,10 +36,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  // Through a logger, so LOG_FORMAT=json/kv output stays parseable to the end.
-  startupLogger(SERVICE).fatal(
-    `devops-agent API failed to start: ${(error as Error).message ?? error}`,
-  );
-  process.exit(1);
-});
+main().catch(exitOnStartupFailure(SERVICE, 'devops-agent API'));

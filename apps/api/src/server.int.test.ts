@@ -99,6 +99,24 @@ describe('start-up failures', () => {
     },
   );
 
+  it("exits non-zero with PostgreSQL's address and what connecting to it said", async () => {
+    // A port that was free a moment ago: nothing listens there.
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', () => r()));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise((r) => probe.close(r));
+    const failure = await spawnServer(ENTRY, {
+      PORT: '0',
+      DATABASE_URL: `postgres://agent:not-this-password@127.0.0.1:${port}/incidents`,
+    }).catch((error: { code: number; lines: string[] }) => error);
+    expect('code' in failure && failure.code).toBe(1);
+    const output = (failure as { lines: string[] }).lines.join('\n');
+    expect(output).toContain(
+      `failed to start: knowledge store: migrate PostgreSQL 127.0.0.1:${port}/incidents: store unavailable (ECONNREFUSED): connect ECONNREFUSED 127.0.0.1:${port}`,
+    );
+    expect(output).not.toContain('not-this-password');
+  });
+
   it('exits non-zero with a clear message when the port is taken', async () => {
     const blocker = createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));

@@ -59,7 +59,3 @@ export function write(out: NodeJS.WritableStream, text: string): Promise<void> {
     else out.once('drain', () => resolve());
   });
 }
-
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

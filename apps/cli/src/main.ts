@@ -1,11 +1,5 @@
-import {
-  type CliIo,
-  type Command,
-  EXIT_FAILURE,
-  EXIT_OK,
-  EXIT_USAGE,
-  messageOf,
-} from './cli-io.js';
+import { describeError } from '@agent/core';
+import { type CliIo, type Command, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './cli-io.js';
 import { ANALYZE_USAGE, runAnalyze } from './commands/analyze.js';
 import { LICENSE_USAGE, runLicense } from './commands/license.js';
 import { MIGRATE_USAGE, runMigrate } from './commands/migrate.js';
@@ -45,7 +39,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   try {
     return await command.run(rest, io);
   } catch (error) {
-    io.stderr.write(`devops-agent ${name}: ${messageOf(error)}\n`);
+    io.stderr.write(`devops-agent ${name}: ${describeError(error)}\n`);
     return EXIT_FAILURE;
   }
 }

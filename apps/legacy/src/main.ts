@@ -3,10 +3,10 @@
 import {
   createRuntime,
   exitOnSignals,
+  exitOnStartupFailure,
   loadConfigOrExit,
   logProcessWarnings,
   startServer,
-  startupLogger,
 } from '@agent/api';
 import { createLegacyApp } from './app.js';
 
@@ -34,10 +34,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  // Through a logger, so LOG_FORMAT=json/kv output stays parseable to the end.
-  startupLogger(SERVICE).fatal(
-    `devops-agent legacy API failed to start: ${(error as Error).message ?? error}`,
-  );
-  process.exit(1);
-});
+main().catch(exitOnStartupFailure(SERVICE, 'devops-agent legacy API'));

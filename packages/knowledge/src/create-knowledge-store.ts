@@ -41,7 +41,7 @@ export async function createKnowledgeStore(
     await migrateToLatest(opened.db, opened);
   } catch (error) {
     await opened.db.destroy().catch(() => undefined);
-    throw toStoreError(error, 'knowledge store: migrate');
+    throw toStoreError(error, `knowledge store: migrate ${opened.location}`);
   }
   return new SqlKnowledgeStore(opened.db, opened.dialect, {
     sqlite: opened.sqlite,
@@ -59,7 +59,7 @@ export async function runMigrations(options: KnowledgeStoreOptions): Promise<Mig
   try {
     return await migrateToLatest(opened.db, opened);
   } catch (error) {
-    throw toStoreError(error, 'knowledge store: migrate');
+    throw toStoreError(error, `knowledge store: migrate ${opened.location}`);
   } finally {
     await opened.db.destroy().catch(() => undefined);
   }
@@ -70,6 +70,8 @@ interface OpenedDatabase {
   dialect: SqlDialectName;
   /** What and where the database is, for operators (no credentials). */
   description: string;
+  /** Where, shorter: `SQLite <file>` or `PostgreSQL host:port/database`, for errors. */
+  location: string;
   /** The SQLite file's real path: migrations of one file are queued within the process. */
   sqliteFile?: string | undefined;
   /** The SQLite connection under `db`, with its group commit. */
@@ -91,10 +93,12 @@ function openDatabase(options: KnowledgeStoreOptions): OpenedDatabase {
       maxConnections: options.maxConnections,
       logger: options.logger,
     });
+    const location = describePostgres(options.databaseUrl);
     return {
       db: new Kysely<KnowledgeDatabase>({ dialect: createPostgresDialect(pool) }),
       dialect: 'postgres',
-      description: describePostgres(options.databaseUrl),
+      description: location,
+      location,
       postgres: pool,
     };
   }
@@ -115,6 +119,7 @@ function openDatabase(options: KnowledgeStoreOptions): OpenedDatabase {
       db: new Kysely<KnowledgeDatabase>({ dialect }),
       dialect: 'sqlite',
       description: `SQLite ${sqliteFile ?? 'in memory'} (SQLite ${version}, ${SQLITE_DRIVER})`,
+      location: `SQLite ${sqliteFile ?? 'in memory'}`,
       sqliteFile,
       sqlite: dialect.writer,
     };

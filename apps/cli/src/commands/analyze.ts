@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import {
   type AnalysisResult,
   createAgent,
+  describeError,
   MODES,
   type Mode,
   type Principal,
@@ -14,7 +15,6 @@ import {
   type CliIo,
   EXIT_FAILURE,
   EXIT_OK,
-  messageOf,
   parseCommandArgs,
   UsageError,
   write,
@@ -64,7 +64,7 @@ function parseAnalyzeArgs(argv: readonly string[]): AnalyzeOptions | 'help' {
       strict: true,
     });
   } catch (error) {
-    throw new UsageError(`analyze: ${messageOf(error)}`);
+    throw new UsageError(`analyze: ${describeError(error)}`);
   }
   const { values, positionals } = parsed;
   if (values.help) return 'help';
@@ -101,7 +101,7 @@ export async function runAnalyze(argv: readonly string[], io: CliIo): Promise<nu
   try {
     result = await analyze(options, io);
   } catch (error) {
-    io.stderr.write(`analyze: ${messageOf(error)}\n`);
+    io.stderr.write(`analyze: ${describeError(error)}\n`);
     return EXIT_FAILURE;
   }
   await write(

@@ -2,7 +2,8 @@ import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLicenseChecker, generateLicenseKeyPair, issueLicense } from '@agent/auth';
-import { type CliIo, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, messageOf, UsageError } from '../cli-io.js';
+import { describeError } from '@agent/core';
+import { type CliIo, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from '../cli-io.js';
 import { licenseFromEnvironment } from '../env.js';
 
 // devops-agent license keygen [--out DIR]
@@ -43,7 +44,7 @@ export async function runLicense(argv: readonly string[], io: CliIo): Promise<nu
       io.stderr.write(`${error.message}\n${LICENSE_USAGE}\n`);
       return EXIT_USAGE;
     }
-    io.stderr.write(`license ${sub}: ${messageOf(error)}\n`);
+    io.stderr.write(`license ${sub}: ${describeError(error)}\n`);
     return EXIT_FAILURE;
   }
 }
@@ -193,7 +194,7 @@ function parse(
       strict: true,
     });
   } catch (error) {
-    throw new UsageError(`license ${sub}: ${messageOf(error)}`);
+    throw new UsageError(`license ${sub}: ${describeError(error)}`);
   }
 }
 

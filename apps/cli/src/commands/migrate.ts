@@ -1,12 +1,6 @@
 import { parseArgs } from 'node:util';
-import {
-  type CliIo,
-  EXIT_FAILURE,
-  EXIT_OK,
-  messageOf,
-  parseCommandArgs,
-  UsageError,
-} from '../cli-io.js';
+import { describeError } from '@agent/core';
+import { type CliIo, EXIT_FAILURE, EXIT_OK, parseCommandArgs, UsageError } from '../cli-io.js';
 import { storeFromEnvironment } from '../env.js';
 import { storeTarget } from '../open-store.js';
 
@@ -51,7 +45,7 @@ export async function runMigrate(argv: readonly string[], io: CliIo): Promise<nu
     }
     return EXIT_OK;
   } catch (error) {
-    io.stderr.write(`migrate: ${messageOf(error)}\n`);
+    io.stderr.write(`migrate: ${describeError(error)}\n`);
     return EXIT_FAILURE;
   }
 }
@@ -65,6 +59,6 @@ function parseMigrateArgs(argv: readonly string[]) {
       strict: true,
     });
   } catch (error) {
-    throw new UsageError(`migrate: ${messageOf(error)}`);
+    throw new UsageError(`migrate: ${describeError(error)}`);
   }
 }

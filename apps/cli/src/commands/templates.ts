@@ -1,10 +1,9 @@
 import { parseArgs } from 'node:util';
-import { HeaderLayout, type KnowledgeStore, TemplateMiner } from '@agent/core';
+import { describeError, HeaderLayout, type KnowledgeStore, TemplateMiner } from '@agent/core';
 import {
   type CliIo,
   EXIT_FAILURE,
   EXIT_OK,
-  messageOf,
   parseCommandArgs,
   UsageError,
   write,
@@ -54,7 +53,7 @@ function parseTemplatesArgs(argv: readonly string[]): TemplatesOptions | 'help' 
       strict: true,
     });
   } catch (error) {
-    throw new UsageError(`templates: ${messageOf(error)}`);
+    throw new UsageError(`templates: ${describeError(error)}`);
   }
   const { values, positionals } = parsed;
   if (values.help) return 'help';
@@ -91,7 +90,7 @@ export async function runTemplates(argv: readonly string[], io: CliIo): Promise<
     if (store) await store.saveMinerState(miner.exportState());
     return EXIT_OK;
   } catch (error) {
-    io.stderr.write(`templates: ${messageOf(error)}\n`);
+    io.stderr.write(`templates: ${describeError(error)}\n`);
     return EXIT_FAILURE;
   } finally {
     await store?.close().catch(() => undefined);

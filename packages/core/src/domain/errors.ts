@@ -64,3 +64,32 @@ export class ActionNotPendingError extends AgentError {
     this.name = 'ActionNotPendingError';
   }
 }
+
+/**
+ * An error's message followed by what caused it, for an operator reading a
+ * start-up failure or a command's error: "knowledge store: migrate ...: store
+ * unavailable (3D000): database "x" does not exist". Error messages sent to
+ * clients stay the error's own, without causes (a driver's words may name
+ * tables or paths).
+ */
+export function describeError(error: unknown): string {
+  let text = error instanceof Error ? error.message : String(error);
+  let cause = error instanceof Error ? error.cause : undefined;
+  // Bounded: a cause chain can be long, or a cycle.
+  for (let depth = 0; depth < 5 && cause !== undefined && cause !== null; depth++) {
+    const message = cause instanceof Error ? causeMessage(cause) : String(cause);
+    if (message !== '' && !text.includes(message)) text += `: ${message}`;
+    cause = cause instanceof Error ? cause.cause : undefined;
+  }
+  return text;
+}
+
+/** An AggregateError (a host name with several addresses, each refused) says little; its members say it. */
+function causeMessage(error: Error): string {
+  if (error instanceof AggregateError && error.message === '' && error.errors.length > 0) {
+    return error.errors
+      .map((member: unknown) => (member instanceof Error ? member.message : String(member)))
+      .join('; ');
+  }
+  return error.message;
+}
