@@ -128,6 +128,52 @@ export function describeActionStoreContract(
       expect(await store().getAction('a1', null)).toEqual(forced);
     });
 
+    // PostgreSQL text cannot hold U+0000 (a statement binding one fails with
+    // 22021); an actuator's output can have NUL bytes, and a URL can carry
+    // one in an id. Keys with U+0000 find nothing; text keeps its place, with
+    // U+0000 as U+FFFD where the database cannot hold it.
+    it('stores output and errors with U+0000, and finds nothing by a key holding one', async () => {
+      await withIncident('inc-1');
+      await store().saveActions([makeAction({ actionId: 'a1' })]);
+      const output = 'pid 1: /sbin/init\u0000--log-level\u0000info';
+      const executed = await store().updateAction(
+        'a1',
+        {
+          status: 'executed',
+          updatedAt: '2026-11-26T12:05:00.000Z',
+          executedAt: '2026-11-26T12:05:00.000Z',
+          output,
+          error: 'stderr: \u0000',
+        },
+        null,
+      );
+      const kept = (text: string | undefined) => text?.replaceAll('\uFFFD', '\u0000');
+      expect(kept(executed?.output)).toBe(output);
+      const read = await store().getAction('a1', 'acme');
+      expect(kept(read?.output)).toBe(output);
+      expect(kept(read?.error)).toBe('stderr: \u0000');
+      await store().appendAudit({
+        at: '2026-11-26T12:05:00.000Z',
+        actor: 'agent',
+        tenant: 'acme',
+        event: 'action.executed',
+        subject: 'a1',
+        decision: 'allowed',
+        reasons: [],
+        result: `executed: ${output}`,
+      });
+
+      expect(await store().getAction('a1\u0000', 'acme')).toBeNull();
+      expect(await store().getIncident('inc-1\u0000', null)).toBeNull();
+      expect(
+        await store().updateAction(
+          'a1\u0000',
+          { status: 'failed', updatedAt: '2026-11-26T12:06:00.000Z' },
+          null,
+        ),
+      ).toBeNull();
+    });
+
     it('lets exactly one of 20 concurrent claims win (from two replicas where the store has them)', async () => {
       await withIncident('inc-1');
       await store().saveActions([makeAction({ actionId: 'a1' })]);

@@ -24,8 +24,46 @@ export interface PostgresConnectionOptions {
 export const DEFAULT_CONNECTION_TIMEOUT_MS = 5000;
 export const DEFAULT_MAX_CONNECTIONS = 10;
 
+/**
+ * PostgreSQL text cannot hold U+0000: one in a bound string fails the whole
+ * statement (22021), so an actuator's output with a NUL byte lost the
+ * action's result, and an id with one in a URL answered 500, not 404. This
+ * client binds U+0000 as U+FFFD, as the driver already binds a lone
+ * surrogate (UTF-8 cannot encode it): text keeps its length and place, and a
+ * lookup by such a key finds nothing, which is right, as no stored key holds
+ * U+0000. Every statement of the pool, Kysely's and executeOnPool's, binds
+ * through `query` here.
+ */
+class NulSafeClient extends pg.Client {}
+const clientQuery = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+(NulSafeClient.prototype as { query: unknown }).query = function query(
+  this: pg.Client,
+  ...args: unknown[]
+): unknown {
+  const [first, values] = args;
+  if (Array.isArray(values) && values.some(holdsNul)) {
+    args[1] = values.map(withoutNul);
+  } else if (isQueryConfig(first) && Array.isArray(first.values) && first.values.some(holdsNul)) {
+    args[0] = { ...first, values: first.values.map(withoutNul) };
+  }
+  return clientQuery.apply(this, args);
+};
+
+function holdsNul(value: unknown): boolean {
+  return typeof value === 'string' && value.includes('\u0000');
+}
+
+function withoutNul(value: unknown): unknown {
+  return holdsNul(value) ? (value as string).replaceAll('\u0000', '\uFFFD') : value;
+}
+
+function isQueryConfig(value: unknown): value is { values?: unknown[] } {
+  return typeof value === 'object' && value !== null && 'text' in value;
+}
+
 export function createPostgresPool(options: PostgresConnectionOptions): pg.Pool {
   const pool = new pg.Pool({
+    Client: NulSafeClient,
     connectionString: options.databaseUrl,
     // pg waits forever for a connection by default; a store that is down
     // must fail fast so the request can answer 503.
