@@ -152,6 +152,33 @@ describe.skipIf(!baseUrl)('PostgreSQL store specifics', () => {
     }
   });
 
+  it('reports a write that failed for want of space (53100) in ping, though reads and ping writes pass', async () => {
+    const url = await freshSchemaUrl();
+    const schema = schemas.at(-1) as string;
+    const store = await createKnowledgeStore({ databaseUrl: url });
+    try {
+      // What PostgreSQL raises when a table cannot grow on a full disk.
+      await admin?.query(`
+        create function "${schema}".no_space() returns trigger language plpgsql as $$
+        begin
+          raise exception 'could not extend file "base/16384/16385": No space left on device'
+            using errcode = '53100';
+        end $$;
+        create trigger no_space before insert on "${schema}".incidents
+          for each row execute function "${schema}".no_space();`);
+      await expect(store.ping()).resolves.toBeUndefined();
+      await expect(
+        store.saveIncident(makeIncident({ incidentId: 'x', tenant: 'acme' })),
+      ).rejects.toThrow(/store unavailable \(53100\)/);
+      await expect(store.getIncident('x', null)).resolves.toBeNull();
+      await expect(store.ping()).rejects.toThrow(
+        /^knowledge store: out of space: saveIncident failed \d+\.\d s ago \(53100\)$/,
+      );
+    } finally {
+      await store.close();
+    }
+  });
+
   it('refuses to run against a database migrated by a newer build', async () => {
     const url = await freshSchemaUrl();
     await runMigrations({ databaseUrl: url });

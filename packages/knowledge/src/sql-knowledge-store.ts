@@ -47,7 +47,7 @@ import { preparedInsert, preparedQuery, preparedRowGroups } from './prepared-que
 import type { AuditLogTable, IncidentsTable, KnowledgeDatabase, SqlDialectName } from './schema.js';
 import * as actionStore from './sql-action-store.js';
 import type { SqliteGroupCommit } from './sqlite-group-commit.js';
-import { toStoreError } from './store-errors.js';
+import { outOfSpaceCode, toStoreError } from './store-errors.js';
 
 /** The single row of miner state (one template miner per deployment). */
 const MINER_STATE_ID = 'template-miner';
@@ -57,6 +57,8 @@ const ANY_CATEGORY = '';
 
 /** Rows deleted per statement by retention, so a large prune never holds the write lock long. */
 const PRUNE_BATCH = 500;
+/** How long ping() reports a write that failed for want of space, by default. */
+const OUT_OF_SPACE_REPORT_MS = 10_000;
 
 /**
  * The KnowledgeStore on Kysely, one implementation for SQLite and PostgreSQL.
@@ -82,6 +84,10 @@ export class SqlKnowledgeStore implements KnowledgeStore {
   /** The PostgreSQL pool under `#db`: the request path's statements run on it directly. */
   readonly #postgres: pg.Pool | undefined;
   #closing: Promise<void> | null = null;
+  /** How long ping() reports a write that failed for want of space. */
+  readonly #outOfSpaceReportMs: number;
+  /** The last write that failed for want of space: when, which, and the database's code. */
+  #outOfSpace: { at: number; operation: string; code: string } | null = null;
   /** The statements every process_log runs, compiled once (see prepared-query.ts). */
   readonly #queries: ReturnType<typeof prepareQueries>;
 
@@ -97,6 +103,8 @@ export class SqlKnowledgeStore implements KnowledgeStore {
       sqlite?: SqliteGroupCommit | undefined;
       postgres?: pg.Pool | undefined;
       description?: string | undefined;
+      /** How long ping() reports a write that failed for want of space (default 10 s). */
+      outOfSpaceReportMs?: number | undefined;
     } = {},
   ) {
     this.#db = db;
@@ -104,6 +112,7 @@ export class SqlKnowledgeStore implements KnowledgeStore {
     this.description = options.description ?? dialect;
     this.#sqlite = options.sqlite;
     this.#postgres = options.postgres;
+    this.#outOfSpaceReportMs = options.outOfSpaceReportMs ?? OUT_OF_SPACE_REPORT_MS;
     this.#queries = prepareQueries(db);
   }
 
@@ -570,6 +579,20 @@ export class SqlKnowledgeStore implements KnowledgeStore {
   }
 
   async ping(): Promise<void> {
+    // A full disk fails only writes that need new space, so the writes below
+    // pass while process_log answers 503. Report the last such failure for a
+    // while: under traffic each failing write renews it; once space returns,
+    // writes succeed and the report ends by itself.
+    const outOfSpace = this.#outOfSpace;
+    if (outOfSpace !== null) {
+      const age = Date.now() - outOfSpace.at;
+      if (age < this.#outOfSpaceReportMs) {
+        throw new StoreUnavailableError(
+          `knowledge store: out of space: ${outOfSpace.operation} failed ${(age / 1000).toFixed(1)} s ago (${outOfSpace.code})`,
+        );
+      }
+      this.#outOfSpace = null;
+    }
     await this.#run('ping', async (db) => {
       // Not SELECT 1: a store that can be read but not written (SQLite file
       // opened read-only, another process holding the write lock past
@@ -643,8 +666,12 @@ export class SqlKnowledgeStore implements KnowledgeStore {
         new StoreUnavailableError(`knowledge store: ${operation}: the store is closed`),
       );
     }
-    const fail = (error: unknown): Promise<never> =>
-      Promise.reject(toStoreError(error, `knowledge store: ${operation}`));
+    const fail = (error: unknown): Promise<never> => {
+      const mapped = toStoreError(error, `knowledge store: ${operation}`);
+      const code = outOfSpaceCode(error);
+      if (code !== undefined) this.#outOfSpace = { at: Date.now(), operation, code };
+      return Promise.reject(mapped);
+    };
     try {
       return task(this.#db).catch(fail);
     } catch (error) {

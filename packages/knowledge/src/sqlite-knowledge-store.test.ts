@@ -153,15 +153,17 @@ describe('SQLite store specifics', () => {
     );
   });
 
-  it('reports a full disk (SQLITE_FULL) as unavailable and recovers when space returns', async () => {
+  it('reports a full disk (SQLITE_FULL) as unavailable, to ping too, and recovers when space returns', async () => {
     // max_page_count caps this connection's file at its current size, which
     // makes SQLite fail exactly as on a full disk, without filling one.
     const dbPath = join(await tempDir(), 'agent.db');
     (await createKnowledgeStore({ dbPath })).close();
     const database = openSqliteDatabase({ dbPath });
+    const reportMs = 400;
     const store = new SqlKnowledgeStore(
       new Kysely<KnowledgeDatabase>({ dialect: createSqliteDialect(database) }),
       'sqlite',
+      { outOfSpaceReportMs: reportMs },
     );
     try {
       const pages = database.pragma('page_count', { simple: true }) as number;
@@ -172,8 +174,16 @@ describe('SQLite store specifics', () => {
       expect(failure).toBeInstanceOf(StoreUnavailableError);
       expect((failure as Error).message).toContain('SQLITE_FULL');
       expect((failure as Error).message).not.toContain('xxx');
+      // The disk is full for writes that need space only: ping's own write
+      // passes, so ping reports the failed write instead, for a while.
+      await expect(store.ping()).rejects.toThrow(
+        /^knowledge store: out of space: saveIncident failed \d+\.\d s ago \(SQLITE_FULL\)$/,
+      );
 
       database.pragma('max_page_count = 1073741823');
+      await expect(store.ping()).rejects.toThrow(StoreUnavailableError);
+      await new Promise((resolve) => setTimeout(resolve, reportMs + 50));
+      await expect(store.ping()).resolves.toBeUndefined();
       await store.saveIncident(big);
       expect((await store.getIncident('big', 'acme'))?.result.summary).toHaveLength(256 * 1024);
     } finally {

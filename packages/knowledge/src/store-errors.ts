@@ -92,6 +92,21 @@ export function isStoreUnavailable(error: unknown): boolean {
   return PG_CONNECTION_MESSAGE.test(error.message);
 }
 
+/**
+ * The code of a write that failed for want of space: SQLITE_FULL (the disk,
+ * or the file's size cap) or PostgreSQL's disk_full (53100); undefined for
+ * any other error. Reads still work then, which is why readiness remembers
+ * these (see SqlKnowledgeStore.ping).
+ */
+export function outOfSpaceCode(error: unknown): string | undefined {
+  // Already mapped (a transaction's statement): what the driver said is the cause.
+  if (error instanceof AgentError) return outOfSpaceCode(error.cause);
+  const code = driverCode(error);
+  if (code === 'SQLITE_FULL') return code;
+  if (code === '53100' && error instanceof Error && isPgServerError(error)) return code;
+  return undefined;
+}
+
 function driverCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
   return typeof error.code === 'string' ? error.code : undefined;
