@@ -188,6 +188,6 @@ describe('devops-agent analyze', () => {
     expect(missing.stderr).toMatch(/nope\.log: no such file/);
     const empty = await runCli(['analyze', file('empty.log', ' \n\n')]);
     expect(empty.code).toBe(1);
-    expect(empty.stderr).toMatch(/non-empty/);
+    expect(empty.stderr).toMatch(/^analyze: .*empty\.log: nothing to analyze \(no log lines\)$/m);
   });
 });

@@ -10,6 +10,7 @@ import {
   type Principal,
   type Strategy,
   toWireResult,
+  ValidationError,
 } from '@agent/core';
 import {
   type CliIo,
@@ -119,13 +120,28 @@ async function analyze(options: AnalyzeOptions, io: CliIo): Promise<AnalysisResu
     reasoning: { enableReflection: options.strategy === 'reflective' },
   });
   const progress = io.stderr.isTTY ? new Progress(io.stderr, source.size) : null;
+  let text = false;
+  async function* noted(chunks: AsyncIterable<string>): AsyncGenerator<string> {
+    for await (const chunk of chunks) {
+      text ||= chunk.trim() !== '';
+      yield chunk;
+    }
+  }
   try {
     return await agent.processLogStream({
-      chunks: source.chunks(progress),
+      chunks: noted(source.chunks(progress)),
       mode: options.mode,
       llmConfig: { strategy: options.strategy },
       principal: OPERATOR,
     });
+  } catch (error) {
+    // Core names the API's field ("log: must be a non-empty string").
+    if (!text && error instanceof ValidationError) {
+      throw new Error(
+        `${options.file === '-' ? 'standard input' : options.file}: nothing to analyze (no log lines)`,
+      );
+    }
+    throw error;
   } finally {
     progress?.done();
     await agent.close();
