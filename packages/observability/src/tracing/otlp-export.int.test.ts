@@ -14,9 +14,10 @@ interface ReceivedRequest {
 
 /**
  * Protocol double of an OTLP/HTTP collector on loopback: records each request
- * and answers 200 with an empty ExportTraceServiceResponse, as a collector does.
+ * and answers 200 with an empty ExportTraceServiceResponse, as a collector
+ * does, or with `status` and a google.rpc.Status body, as one refusing does.
  */
-async function otlpReceiverDouble(): Promise<{
+async function otlpReceiverDouble(status = 200): Promise<{
   baseUrl: string;
   received: ReceivedRequest[];
   close(): Promise<void>;
@@ -32,7 +33,8 @@ async function otlpReceiverDouble(): Promise<{
         contentType: req.headers['content-type'],
         body: Buffer.concat(chunks).toString('utf8'),
       });
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      const body = status === 200 ? '{}' : '{"code":3,"message":"invalid span batch"}';
+      res.writeHead(status, { 'content-type': 'application/json' }).end(body);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -85,5 +87,35 @@ describe('OTLP/HTTP export', () => {
     expect(request?.body).toContain('otlp-test');
     // Nothing went to the logger: no span lines (OTLP is the exporter) and no export errors.
     expect(lines).toEqual([]);
+  });
+
+  it('says so in the log when the spans pending at shutdown cannot be exported', async () => {
+    // 400 is not retried by the exporter: the failure comes at once.
+    const receiver = await otlpReceiverDouble(400);
+    cleanup = receiver.close;
+    const lines: string[] = [];
+    const logger = createLogger({
+      level: 'info',
+      format: 'json',
+      destination: { write: (chunk) => void lines.push(...chunk.split(/(?<=\n)/)) },
+    });
+    const tracing = setupTracing({
+      enabled: true,
+      serviceName: 'otlp-test',
+      serviceVersion: '9.9.9',
+      otlpEndpoint: receiver.baseUrl,
+      logger,
+    });
+
+    await withSpan(tracing.tracer, 'pipeline.reason', undefined, () => undefined);
+    await expect(tracing.shutdown()).resolves.toBeUndefined();
+
+    expect(receiver.received).toHaveLength(1);
+    const warnings = lines.map((line) => JSON.parse(line)).filter((l) => l.level === 'warn');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ component: 'tracing', exporter: 'otlp' });
+    expect(warnings[0].msg).toMatch(
+      /^tracing: the spans pending at shutdown were not exported to http:\/\/127\.0\.0\.1:\d+\/v1\/traces: .+/,
+    );
   });
 });

@@ -123,6 +123,14 @@ export function setupTracing(options: TracingOptions): Tracing {
       stopping ??= (async () => {
         try {
           await provider.shutdown();
+        } catch (error) {
+          // Shutting down goes on; say what was lost, or an exit that took
+          // the exporter's whole timeout would leave no trace of why.
+          const where = tracesUrl ?? 'the configured exporter';
+          logger.warn(
+            { component: 'tracing', exporter: tracesUrl ? 'otlp' : 'custom' },
+            `tracing: the spans pending at shutdown were not exported to ${where}: ${describe(error)}`,
+          );
         } finally {
           // Give the process-wide slots back only if they are still ours, so a
           // later setupTracing (another test, a restart in-process) can register.
@@ -138,4 +146,8 @@ export function setupTracing(options: TracingOptions): Tracing {
       return stopping;
     },
   };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message || error.name : String(error);
 }
