@@ -1,5 +1,5 @@
 import { diag, SpanStatusCode, trace } from '@opentelemetry/api';
-import { ExportResultCode } from '@opentelemetry/core';
+import { ExportResultCode, globalErrorHandler } from '@opentelemetry/core';
 import { InMemorySpanExporter, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger, type LogFormat, type LogLevel } from '../logger/create-logger.js';
@@ -141,6 +141,32 @@ describe('setupTracing enabled', () => {
         details: ['Error: connection refused'],
       }),
     ]);
+  });
+
+  it("logs an error OpenTelemetry's error handler passes as JSON by its message and code", async () => {
+    const { lines, logger } = capturingLogger('json');
+    active = setupTracing({
+      enabled: true,
+      serviceName: 'svc',
+      serviceVersion: '1',
+      logger,
+      exporter: new InMemorySpanExporter(),
+    });
+    // What the SDK's global error handler does with an export that failed.
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4318'), {
+      code: 'ECONNREFUSED',
+    });
+    globalErrorHandler(refused);
+    const logged = lines.map((l) => JSON.parse(l));
+    expect(logged).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        component: 'opentelemetry',
+        code: 'ECONNREFUSED',
+        msg: 'OpenTelemetry: connect ECONNREFUSED 127.0.0.1:4318',
+      }),
+    ]);
+    expect(lines.join('')).not.toContain('stack');
   });
 
   it('withSpan records a thrown error, marks the span failed and rethrows', async () => {
