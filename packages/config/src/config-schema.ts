@@ -96,7 +96,7 @@ const variables = z.object({
     parse: filePath,
     fallback: 'devops_knowledge.db',
     description:
-      'SQLite file; a relative path is taken from the directory the command was started in, so both apps started from the repository root share one file',
+      'SQLite file; a relative path is taken from the directory the command was started in, so both apps started from the repository root share one file, and a leading `~/` is the home directory (also in `.env`)',
   }),
   DATABASE_URL: variable({
     parse: url({ schemes: ['postgres', 'postgresql'], noun: 'a PostgreSQL URL' }),

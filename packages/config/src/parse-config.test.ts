@@ -454,6 +454,17 @@ describe('paths', () => {
     expect(config.secretsFile).toBe(resolve(CWD, 'secrets.json'));
   });
 
+  it('takes a leading ~ as the home directory, as a shell would', () => {
+    const config = parseConfig(
+      { DB_PATH: '~/data/agent.db', POLICY_FILE: '~', SECRETS_FILE: '~other/secrets.json' },
+      { cwd: CWD, home: '/home/sre' },
+    );
+    expect(config.dbPath).toBe('/home/sre/data/agent.db');
+    expect(config.policyFile).toBe('/home/sre');
+    // ~user is left alone: another user's home is not ours to guess.
+    expect(config.secretsFile).toBe(resolve(CWD, '~other/secrets.json'));
+  });
+
   it('keeps absolute paths and SQLite :memory:', () => {
     expect(parse({ DB_PATH: '/var/lib/agent.db' }).dbPath).toBe('/var/lib/agent.db');
     expect(parse({ DB_PATH: ':memory:' }).dbPath).toBe(':memory:');

@@ -1,4 +1,5 @@
-import { isAbsolute, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigError, type ConfigIssue } from './config-error.js';
 import {
   configSchema,
@@ -110,6 +111,8 @@ export interface AgentConfig {
 export interface ParseConfigOptions {
   /** Directory relative paths (DB_PATH, POLICY_FILE, SECRETS_FILE) are taken from. Default: process.cwd(). */
   readonly cwd?: string;
+  /** What a leading `~` of those paths stands for. Default: os.homedir(). */
+  readonly home?: string;
 }
 
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]']);
@@ -154,8 +157,14 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-function toAgentConfig(env: ParsedVariables, cwd: string): AgentConfig {
-  const fromCwd = (path: string) => (isAbsolute(path) ? path : resolve(cwd, path));
+function toAgentConfig(env: ParsedVariables, cwd: string, home: string): AgentConfig {
+  // A leading ~ is the home directory, as a shell would make it: nothing
+  // expands it in a .env file, a unit's Environment= or a container's env,
+  // and DB_PATH=~/agent.db made a directory named "~" in the working directory.
+  const fromCwd = (path: string) => {
+    const expanded = path === '~' ? home : path.startsWith('~/') ? join(home, path.slice(2)) : path;
+    return isAbsolute(expanded) ? expanded : resolve(cwd, expanded);
+  };
   return deepFreeze({
     port: env.PORT,
     legacyPort: env.LEGACY_PORT,
@@ -249,5 +258,5 @@ export function parseConfig(
     });
     throw new ConfigError(issues);
   }
-  return toAgentConfig(result.data, options.cwd ?? process.cwd());
+  return toAgentConfig(result.data, options.cwd ?? process.cwd(), options.home ?? homedir());
 }
