@@ -1,15 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { packageTestConfig } from '../../vitest.shared.js';
 
-export default defineConfig({
-  test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    // The tests run the built command as child processes (SQLite included): slow on a busy machine.
-    testTimeout: 60_000,
-    coverage: {
-      provider: 'v8',
-      include: ['src/**/*.ts'],
-      exclude: ['src/**/*.test.ts'],
-      reporter: ['text-summary', 'json-summary'],
-    },
-  },
-});
+// The tests run the built command as child processes (SQLite included): slow on a busy machine.
+export default packageTestConfig({ testTimeout: 60_000 });
