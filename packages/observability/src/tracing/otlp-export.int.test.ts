@@ -51,6 +51,24 @@ async function otlpReceiverDouble(status = 200): Promise<{
   };
 }
 
+/** Tracing that exports to `endpoint`, and the lines its logger wrote. */
+function tracingTo(endpoint: string) {
+  const lines: string[] = [];
+  const logger = createLogger({
+    level: 'info',
+    format: 'json',
+    destination: { write: (chunk) => void lines.push(...chunk.split(/(?<=\n)/)) },
+  });
+  const tracing = setupTracing({
+    enabled: true,
+    serviceName: 'otlp-test',
+    serviceVersion: '9.9.9',
+    otlpEndpoint: endpoint,
+    logger,
+  });
+  return { tracing, lines };
+}
+
 let cleanup: (() => Promise<void>) | undefined;
 afterEach(async () => {
   await cleanup?.();
@@ -61,19 +79,7 @@ describe('OTLP/HTTP export', () => {
   it('posts spans to {base}/v1/traces when shut down', async () => {
     const receiver = await otlpReceiverDouble();
     cleanup = receiver.close;
-    const lines: string[] = [];
-    const logger = createLogger({
-      level: 'info',
-      format: 'json',
-      destination: { write: (chunk) => void lines.push(...chunk.split(/(?<=\n)/)) },
-    });
-    const tracing = setupTracing({
-      enabled: true,
-      serviceName: 'otlp-test',
-      serviceVersion: '9.9.9',
-      otlpEndpoint: receiver.baseUrl,
-      logger,
-    });
+    const { tracing, lines } = tracingTo(receiver.baseUrl);
 
     await withSpan(tracing.tracer, 'pipeline.reason', { 'reasoning.cycles': 2 }, () => undefined);
     await tracing.shutdown();
@@ -93,19 +99,7 @@ describe('OTLP/HTTP export', () => {
     // 400 is not retried by the exporter: the failure comes at once.
     const receiver = await otlpReceiverDouble(400);
     cleanup = receiver.close;
-    const lines: string[] = [];
-    const logger = createLogger({
-      level: 'info',
-      format: 'json',
-      destination: { write: (chunk) => void lines.push(...chunk.split(/(?<=\n)/)) },
-    });
-    const tracing = setupTracing({
-      enabled: true,
-      serviceName: 'otlp-test',
-      serviceVersion: '9.9.9',
-      otlpEndpoint: receiver.baseUrl,
-      logger,
-    });
+    const { tracing, lines } = tracingTo(receiver.baseUrl);
 
     await withSpan(tracing.tracer, 'pipeline.reason', undefined, () => undefined);
     await expect(tracing.shutdown()).resolves.toBeUndefined();
