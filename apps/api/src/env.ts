@@ -31,6 +31,31 @@ export function exitOnStartupFailure(serviceName: string, what: string): (error:
   };
 }
 
+/** Shorter than this, a key can be guessed; 32 random hex characters are 128 bits. */
+const MIN_KEY_LENGTH = 16;
+
+/**
+ * Start-up warnings about the configured keys: open mode (no API_KEYS), and
+ * keys short enough to guess, named by their entry and tenant, never by
+ * their text. Keys still work: a short key in a lab is the operator's call.
+ */
+export function warnAboutKeys(config: AgentConfig, logger: Logger): void {
+  if (config.apiKeys.length === 0) {
+    logger.warn(
+      'open mode: API_KEYS is not set, so key routes need no key; auto mode and admin routes stay refused',
+    );
+  }
+  const advice = `shorter than ${MIN_KEY_LENGTH} characters, so it can be guessed; use 32 random ones (openssl rand -hex 16)`;
+  config.apiKeys.forEach(({ tenant, key }, index) => {
+    if (key.length < MIN_KEY_LENGTH) {
+      logger.warn({ tenant }, `API_KEYS entry ${index + 1} (tenant ${tenant}) is ${advice}`);
+    }
+  });
+  config.adminKeys.forEach((key, index) => {
+    if (key.length < MIN_KEY_LENGTH) logger.warn(`ADMIN_KEYS entry ${index + 1} is ${advice}`);
+  });
+}
+
 /**
  * Routes Node's own warnings (deprecations, experimental features, listener
  * leaks) through the logger instead of Node's plain stderr printer.

@@ -7,6 +7,7 @@ export {
   loadConfigOrExit,
   logProcessWarnings,
   startupLogger,
+  warnAboutKeys,
 } from './env.js';
 export type { IncidentEvent, IncidentEvents } from './events/incident-events.js';
 export type { ErrorBody } from './http/errors.js';

@@ -1,7 +1,12 @@
 // The composition root of the primary API: configuration, adapters, agent,
 // app, server. Nothing else constructs adapters.
 import { createApp } from './app.js';
-import { exitOnStartupFailure, loadConfigOrExit, logProcessWarnings } from './env.js';
+import {
+  exitOnStartupFailure,
+  loadConfigOrExit,
+  logProcessWarnings,
+  warnAboutKeys,
+} from './env.js';
 import { exitOnSignals, startServer } from './http/serve.js';
 import { createRuntime } from './runtime.js';
 
@@ -11,11 +16,7 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit(SERVICE);
   const runtime = await createRuntime(config, { serviceName: SERVICE });
   logProcessWarnings(runtime.logger);
-  if (runtime.keyring.openMode) {
-    runtime.logger.warn(
-      'open mode: API_KEYS is not set, so key routes need no key; auto mode and admin routes stay refused',
-    );
-  }
+  warnAboutKeys(config, runtime.logger);
   const { app, websocket } = createApp(runtime);
   try {
     const running = await startServer({

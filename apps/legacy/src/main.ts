@@ -7,6 +7,7 @@ import {
   loadConfigOrExit,
   logProcessWarnings,
   startServer,
+  warnAboutKeys,
 } from '@agent/api';
 import { createLegacyApp } from './app.js';
 
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit(SERVICE);
   const runtime = await createRuntime(config, { serviceName: SERVICE });
   logProcessWarnings(runtime.logger);
+  warnAboutKeys(config, runtime.logger);
   const { app } = createLegacyApp(runtime);
   try {
     const running = await startServer({
