@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import {
@@ -48,6 +49,8 @@ export class SqliteGroupCommit {
   #held: { done: Promise<void>; release: () => void } | null = null;
 
   readonly #file: string | null;
+  /** The file as it was opened (device and inode), to notice it deleted or replaced. */
+  readonly #opened: FileIdentity | null;
 
   /**
    * `checkpoints`: how the WAL of a file in WAL mode is checkpointed: by a
@@ -60,6 +63,7 @@ export class SqliteGroupCommit {
   ) {
     this.#db = db;
     this.#file = db.memory ? null : resolve(db.name);
+    this.#opened = this.#file === null ? null : fileIdentity(this.#file);
     if (this.#file !== null) {
       const writers = WRITERS_BY_FILE.get(this.#file) ?? new Set();
       writers.add(this);
@@ -228,7 +232,12 @@ export class SqliteGroupCommit {
     if (TRANSACTION_CONTROL.test(query.sql)) {
       this.flush();
       this.yieldFile();
-      const result = settle(() => run<R>(this.prepare(query.sql), query.parameters));
+      // An explicit transaction's COMMIT is checked as a group's is; it then
+      // ends in a rollback (Kysely rolls back when its commit fails).
+      const result = settle(() => {
+        if (COMMIT.test(query.sql)) this.#checkFile();
+        return run<R>(this.prepare(query.sql), query.parameters);
+      });
       if (database.inTransaction && this.#held === null) {
         let release = () => {};
         const done = new Promise<void>((resolve) => {
@@ -250,12 +259,33 @@ export class SqliteGroupCommit {
     return this.write(() => run<R>(statement, query.parameters));
   }
 
+  /**
+   * Throws SQLITE_READONLY_DBMOVED, SQLite's own code for it, when the file
+   * at the path is no longer the one this connection opened (deleted, or
+   * replaced by a restore). SQLite in WAL mode keeps writing to the open,
+   * unlinked file then, and every incident acknowledged from that moment
+   * would be gone at the next start. A stat per commit, not per write.
+   */
+  #checkFile(): void {
+    const opened = this.#opened;
+    if (this.#file === null || opened === null) return;
+    const now = fileIdentity(this.#file);
+    if (now !== null && now.dev === opened.dev && now.ino === opened.ino) return;
+    throw Object.assign(
+      new Error(
+        `the SQLite file ${this.#file} was ${now === null ? 'deleted' : 'replaced'} after this process opened it; writes are refused, as they would be lost: restart the process to open the file now at that path`,
+      ),
+      { code: 'SQLITE_READONLY_DBMOVED' },
+    );
+  }
+
   /** Commits the open group now (before an explicit transaction, on close). */
   flush(): void {
     const group = this.#group;
     if (group === null) return;
     this.#group = null;
     try {
+      this.#checkFile();
       this.prepare('commit').run();
     } catch (error) {
       if (this.#db.inTransaction) {
@@ -278,6 +308,16 @@ export class SqliteGroupCommit {
   }
 }
 
+interface FileIdentity {
+  dev: number;
+  ino: number;
+}
+
+function fileIdentity(file: string): FileIdentity | null {
+  const stats = statSync(file, { throwIfNoEntry: false });
+  return stats === undefined ? null : { dev: stats.dev, ino: stats.ino };
+}
+
 /** The group commits of this process, by the file they write. */
 const WRITERS_BY_FILE = new Map<string, Set<SqliteGroupCommit>>();
 
@@ -286,6 +326,7 @@ const STATEMENT_CACHE_SIZE = 256;
 
 /** Statements that start or end a transaction (Kysely's, the migrations' raw ones). */
 const TRANSACTION_CONTROL = /^\s*(begin|commit|end|rollback|savepoint|release)\b/i;
+const COMMIT = /^\s*(commit|end)\b/i;
 
 function settle<T>(run: () => T): Promise<T> {
   try {

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, statSync, symlinkSync } from 'node:fs';
-import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AgentError, StoreUnavailableError } from '@agent/core';
@@ -188,6 +188,39 @@ describe('SQLite store specifics', () => {
       expect((await store.getIncident('big', 'acme'))?.result.summary).toHaveLength(256 * 1024);
     } finally {
       await store.close();
+    }
+  });
+
+  // SQLite in WAL mode goes on writing to a file that was unlinked, so
+  // incidents acknowledged after `rm` (or a restore over the file) were lost
+  // at the next start.
+  it('refuses writes as unavailable once its file is deleted or replaced; reads still answer', async () => {
+    for (const how of ['deleted', 'replaced'] as const) {
+      const dir = await tempDir();
+      const dbPath = join(dir, 'agent.db');
+      const store = await createKnowledgeStore({ dbPath });
+      try {
+        await store.saveIncident(makeIncident({ incidentId: 'before', tenant: 'acme' }));
+        if (how === 'deleted') {
+          await rm(dbPath);
+        } else {
+          await writeFile(join(dir, 'restored.db'), '');
+          await rename(join(dir, 'restored.db'), dbPath);
+        }
+        const failure = await store
+          .saveIncident(makeIncident({ incidentId: 'after', tenant: 'acme' }))
+          .catch((error: unknown) => error);
+        expect(failure).toBeInstanceOf(StoreUnavailableError);
+        expect((failure as Error).message).toContain('SQLITE_READONLY_DBMOVED');
+        expect(((failure as Error).cause as Error).message).toContain(
+          `the SQLite file ${await realpath(dir)}/agent.db was ${how} after this process opened it`,
+        );
+        await expect(store.ping()).rejects.toThrow(/SQLITE_READONLY_DBMOVED/);
+        await expect(store.getIncident('before', 'acme')).resolves.not.toBeNull();
+        await expect(store.getIncident('after', 'acme')).resolves.toBeNull();
+      } finally {
+        await store.close().catch(() => undefined);
+      }
     }
   });
 
