@@ -26,6 +26,12 @@ export interface KnowledgeStoreOptions {
   connectionTimeoutMs?: number | undefined;
   /** PostgreSQL: connections in this process's pool (default 10). */
   maxConnections?: number | undefined;
+  /**
+   * PostgreSQL: how long a statement may run, lock waits included, before
+   * the server cancels it and the store answers unavailable (default 10000
+   * ms; migrations are not limited).
+   */
+  statementTimeoutMs?: number | undefined;
 }
 
 /**
@@ -91,6 +97,7 @@ function openDatabase(options: KnowledgeStoreOptions): OpenedDatabase {
       databaseUrl: options.databaseUrl,
       connectionTimeoutMs: options.connectionTimeoutMs,
       maxConnections: options.maxConnections,
+      statementTimeoutMs: options.statementTimeoutMs,
       logger: options.logger,
     });
     const location = describePostgres(options.databaseUrl);

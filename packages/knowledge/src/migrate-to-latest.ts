@@ -49,6 +49,9 @@ export async function migrateToLatest(
 
 async function migratePostgres(db: Kysely<KnowledgeDatabase>): Promise<MigrationReport> {
   return db.connection().execute(async (connection) => {
+    // Migrations may wait for another replica's and build indexes on large
+    // tables: the pool's statement_timeout is for requests, not for them.
+    await sql`set statement_timeout = 0`.execute(connection);
     await sql`select pg_advisory_lock(${sql.raw(PG_MIGRATION_LOCK_KEY)})`.execute(connection);
     try {
       // Kysely decides whether its bookkeeping table exists by looking in
@@ -73,6 +76,9 @@ async function migratePostgres(db: Kysely<KnowledgeDatabase>): Promise<Migration
       return await report(migrator, await migrator.migrateToLatest());
     } finally {
       await sql`select pg_advisory_unlock(${sql.raw(PG_MIGRATION_LOCK_KEY)})`.execute(connection);
+      // Back to the pool's setting (the connection's start-up value) before
+      // the connection serves requests.
+      await sql`reset statement_timeout`.execute(connection);
     }
   });
 }

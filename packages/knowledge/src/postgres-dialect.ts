@@ -18,11 +18,21 @@ export interface PostgresConnectionOptions {
   connectionTimeoutMs?: number | undefined;
   /** Pool size per process. */
   maxConnections?: number | undefined;
+  /** The server-side statement_timeout of every connection. */
+  statementTimeoutMs?: number | undefined;
   logger?: StoreLogger | undefined;
 }
 
 export const DEFAULT_CONNECTION_TIMEOUT_MS = 5000;
 export const DEFAULT_MAX_CONNECTIONS = 10;
+/**
+ * The store's statements take milliseconds. One that waits longer is stuck
+ * behind a lock held elsewhere (a forgotten psql session, a long migration
+ * of another application): without a limit, process_log hung for as long as
+ * the lock stayed, and with it the pool's every connection. Past this the
+ * server cancels it (57014) and the request answers 503 store_unavailable.
+ */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
 
 /**
  * PostgreSQL text cannot hold U+0000: one in a bound string fails the whole
@@ -69,6 +79,7 @@ export function createPostgresPool(options: PostgresConnectionOptions): pg.Pool 
     // must fail fast so the request can answer 503.
     connectionTimeoutMillis: options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
     max: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+    statement_timeout: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
     idleTimeoutMillis: 30_000,
   });
   // An idle client whose server goes away emits 'error' on the pool; with no

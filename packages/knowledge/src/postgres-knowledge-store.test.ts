@@ -179,6 +179,41 @@ describe.skipIf(!baseUrl)('PostgreSQL store specifics', () => {
     }
   });
 
+  it('answers unavailable, not never, when a lock held elsewhere outlasts statementTimeoutMs', async () => {
+    const url = await freshSchemaUrl();
+    const schema = schemas.at(-1) as string;
+    const store = await createKnowledgeStore({ databaseUrl: url, statementTimeoutMs: 300 });
+    // A session that locked the table and went quiet (a forgotten psql).
+    const holder = await (admin as pg.Pool).connect();
+    try {
+      await holder.query('begin');
+      await holder.query(`lock table "${schema}".incidents in access exclusive mode`);
+      const failure = await store
+        .saveIncident(makeIncident({ incidentId: 'x', tenant: 'acme' }))
+        .catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(StoreUnavailableError);
+      expect((failure as Error).message).toContain('(57014)');
+      await holder.query('rollback');
+      await store.saveIncident(makeIncident({ incidentId: 'x', tenant: 'acme' }));
+      // Migrations are not limited: a store opening while another replica
+      // migrates (holding the migration lock for longer) waits for it.
+      await holder.query('select pg_advisory_lock(7316023950012025001)');
+      const release = setTimeout(
+        () => void holder.query('select pg_advisory_unlock(7316023950012025001)'),
+        800,
+      );
+      try {
+        await (await createKnowledgeStore({ databaseUrl: url, statementTimeoutMs: 300 })).close();
+      } finally {
+        clearTimeout(release);
+      }
+    } finally {
+      await holder.query('rollback').catch(() => undefined);
+      holder.release();
+      await store.close();
+    }
+  });
+
   it('refuses to run against a database migrated by a newer build', async () => {
     const url = await freshSchemaUrl();
     await runMigrations({ databaseUrl: url });
