@@ -6,7 +6,11 @@ import { type MigrationReport, migrateToLatest } from './migrate-to-latest.js';
 import { createPostgresDialect, createPostgresPool } from './postgres-dialect.js';
 import type { KnowledgeDatabase, SqlDialectName } from './schema.js';
 import { SqlKnowledgeStore } from './sql-knowledge-store.js';
-import { createSqliteDialect, openSqliteDatabase } from './sqlite-dialect.js';
+import {
+  createSqliteDialect,
+  openSqliteDatabase,
+  refuseAnotherApplicationsFile,
+} from './sqlite-dialect.js';
 import { SQLITE_DRIVER } from './sqlite-driver.js';
 import type { SqliteGroupCommit } from './sqlite-group-commit.js';
 import { toStoreError } from './store-errors.js';
@@ -113,6 +117,7 @@ function openDatabase(options: KnowledgeStoreOptions): OpenedDatabase {
     throw new ValidationError('knowledge store: give databaseUrl (PostgreSQL) or dbPath (SQLite)');
   }
   try {
+    if (!options.readonly) refuseAnotherApplicationsFile(options.dbPath);
     const database = openSqliteDatabase({
       dbPath: options.dbPath,
       busyTimeoutMs: options.busyTimeoutMs,

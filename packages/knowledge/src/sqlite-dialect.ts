@@ -61,6 +61,37 @@ export function openSqliteDatabase(options: SqliteConnectionOptions): Database.D
 }
 
 /**
+ * Refuses a file that holds another application's tables. Migrating it would
+ * add the store's tables beside them and switch the file to WAL mode, which
+ * the other application may not expect: a DB_PATH pointed at, say, a
+ * grafana.db by mistake was quietly changed so. A file of this store has
+ * Kysely's migration table; a new file has no tables at all.
+ */
+export function refuseAnotherApplicationsFile(dbPath: string): void {
+  if (dbPath === ':memory:' || !existsSync(dbPath)) return;
+  const database = new SqliteDatabase(dbPath, { readonly: true, fileMustExist: true });
+  let tables: string[];
+  try {
+    tables = database
+      .prepare(
+        "select name from sqlite_master where type in ('table', 'view') and name not like 'sqlite\\_%' escape '\\' order by name",
+      )
+      .pluck()
+      .all() as string[];
+  } finally {
+    database.close();
+  }
+  if (tables.length === 0 || tables.includes(MIGRATION_TABLE)) return;
+  const shown = `${tables.slice(0, 5).join(', ')}${tables.length > 5 ? `, and ${tables.length - 5} more` : ''}`;
+  throw new Error(
+    `it holds another application's tables (${shown}); the knowledge store would add its own beside them and switch the file to WAL mode: point DB_PATH at a new file, or at one this agent created`,
+  );
+}
+
+/** Kysely's bookkeeping table, which every file this store migrated has. */
+const MIGRATION_TABLE = 'kysely_migration';
+
+/**
  * `mkdir -p` that fails instead of spinning. Node's `mkdirSync(path, {
  * recursive: true })` takes ENOENT to mean "the parent is missing", creates
  * the parent, gets EEXIST and tries the child again, forever, where a parent

@@ -108,6 +108,34 @@ describe('SQLite store specifics', () => {
     );
   });
 
+  it("refuses another application's SQLite file and leaves it as it was", async () => {
+    const dbPath = join(await tempDir(), 'grafana.db');
+    const other = new Database(dbPath);
+    other.exec(
+      "create table users (id integer primary key, login text); insert into users (login) values ('admin')",
+    );
+    other.close();
+
+    const failure = await createKnowledgeStore({ dbPath }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(StoreUnavailableError);
+    expect((failure as Error).message).toBe(
+      `knowledge store: cannot open the SQLite file ${dbPath}: it holds another application's tables (users); the knowledge store would add its own beside them and switch the file to WAL mode: point DB_PATH at a new file, or at one this agent created`,
+    );
+    await expect(runMigrations({ dbPath })).rejects.toThrow(/another application's tables/);
+
+    const after = new Database(dbPath, { readonly: true });
+    try {
+      expect(after.pragma('journal_mode', { simple: true })).toBe('delete');
+      expect(
+        after.prepare("select name from sqlite_master where type = 'table'").pluck().all(),
+      ).toEqual(['users']);
+    } finally {
+      after.close();
+    }
+    // A file of its own, and a new one, open as before.
+    await (await createKnowledgeStore({ dbPath: join(await tempDir(), 'agent.db') })).close();
+  });
+
   it('names the file and the reason when it cannot open it', async () => {
     const blocker = join(await tempDir(), 'a-file');
     await writeFile(blocker, 'not a directory');
