@@ -57,16 +57,26 @@ export function warnAboutKeys(config: AgentConfig, logger: Logger): void {
 }
 
 /**
- * Routes Node's own warnings (deprecations, experimental features, listener
- * leaks) through the logger instead of Node's plain stderr printer.
+ * Routes what Node itself would print through the logger, so LOG_FORMAT
+ * json/kv output stays parseable to the end: its warnings (deprecations,
+ * listener leaks) as warn lines, and an uncaught exception or unhandled
+ * rejection as one fatal line, after which the process exits 1 as Node's
+ * default would (its state is unknown), instead of a raw stack on stderr.
  */
-export function logProcessWarnings(logger: Logger): void {
+export function logProcessEvents(logger: Logger): void {
   process.removeAllListeners('warning');
   process.on('warning', (warning) => {
     logger.warn(
       { component: 'node', warning: warning.name, code: (warning as { code?: string }).code },
       warning.message,
     );
+  });
+  process.on('uncaughtException', (error, origin) => {
+    logger.fatal(
+      { component: 'node', err: error, origin },
+      `${origin === 'unhandledRejection' ? 'unhandled rejection' : 'uncaught exception'}: ${describeError(error)}`,
+    );
+    process.exit(1);
   });
 }
 

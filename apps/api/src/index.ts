@@ -5,7 +5,7 @@ export { applyCommonMiddleware, applyErrorHandling, createApp, validationHook } 
 export {
   exitOnStartupFailure,
   loadConfigOrExit,
-  logProcessWarnings,
+  logProcessEvents,
   startupLogger,
   warnAboutKeys,
 } from './env.js';

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -119,5 +120,47 @@ describe('start-up failures under LOG_FORMAT=json or kv', () => {
     expect(lines.some((l) => l.includes('level=fatal') && l.includes('failed to start'))).toBe(
       true,
     );
+  });
+});
+
+describe('a crash under LOG_FORMAT=json', () => {
+  // What main.ts installs: Node would print the stack raw on stderr instead.
+  const crash = (how: string) =>
+    spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const { logProcessEvents } = await import('./dist/index.js');
+         const { createLogger } = await import('@agent/observability');
+         logProcessEvents(createLogger({ level: 'info', format: 'json', base: { service: 'crash-test' } }));
+         ${how}`,
+      ],
+      { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8', timeout: 20_000 },
+    );
+
+  it.each([
+    [
+      'uncaught exception',
+      "setTimeout(() => { throw new Error('boom in a timer'); }, 1);",
+      'boom in a timer',
+    ],
+    [
+      'unhandled rejection',
+      "Promise.reject(new Error('a promise nobody awaited'));",
+      'a promise nobody awaited',
+    ],
+  ])('logs an %s as one fatal JSON line and exits 1', (kind, how, message) => {
+    const result = crash(how);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe('');
+    const lines = result.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] as string)).toMatchObject({
+      level: 'fatal',
+      service: 'crash-test',
+      component: 'node',
+      msg: `${kind}: ${message}`,
+    });
   });
 });

@@ -1,12 +1,7 @@
 // The composition root of the primary API: configuration, adapters, agent,
 // app, server. Nothing else constructs adapters.
 import { createApp } from './app.js';
-import {
-  exitOnStartupFailure,
-  loadConfigOrExit,
-  logProcessWarnings,
-  warnAboutKeys,
-} from './env.js';
+import { exitOnStartupFailure, loadConfigOrExit, logProcessEvents, warnAboutKeys } from './env.js';
 import { exitOnSignals, startServer } from './http/serve.js';
 import { createRuntime } from './runtime.js';
 
@@ -15,7 +10,7 @@ const SERVICE = 'devops-agent-api';
 async function main(): Promise<void> {
   const config = loadConfigOrExit(SERVICE);
   const runtime = await createRuntime(config, { serviceName: SERVICE });
-  logProcessWarnings(runtime.logger);
+  logProcessEvents(runtime.logger);
   warnAboutKeys(config, runtime.logger);
   const { app, websocket } = createApp(runtime);
   try {

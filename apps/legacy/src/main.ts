@@ -5,7 +5,7 @@ import {
   exitOnSignals,
   exitOnStartupFailure,
   loadConfigOrExit,
-  logProcessWarnings,
+  logProcessEvents,
   startServer,
   warnAboutKeys,
 } from '@agent/api';
@@ -16,7 +16,7 @@ const SERVICE = 'devops-agent-legacy';
 async function main(): Promise<void> {
   const config = loadConfigOrExit(SERVICE);
   const runtime = await createRuntime(config, { serviceName: SERVICE });
-  logProcessWarnings(runtime.logger);
+  logProcessEvents(runtime.logger);
   warnAboutKeys(config, runtime.logger);
   const { app } = createLegacyApp(runtime);
   try {
