@@ -59,11 +59,14 @@ export function warnAboutKeys(config: AgentConfig, logger: Logger): void {
 /**
  * Routes what Node itself would print through the logger, so LOG_FORMAT
  * json/kv output stays parseable to the end: its warnings (deprecations,
- * listener leaks) as warn lines, and an uncaught exception or unhandled
- * rejection as one fatal line, after which the process exits 1 as Node's
- * default would (its state is unknown), instead of a raw stack on stderr.
+ * pg's SSL-mode notice) as warn lines, and an uncaught exception or
+ * unhandled rejection as one fatal line, after which the process exits 1 as
+ * Node's default would (its state is unknown), instead of a raw stack on
+ * stderr. Call it first with the start-up logger, then with the runtime's:
+ * each call replaces what the previous one installed.
  */
 export function logProcessEvents(logger: Logger): void {
+  // Node's own stderr printer is a 'warning' listener too.
   process.removeAllListeners('warning');
   process.on('warning', (warning) => {
     logger.warn(
@@ -71,14 +74,18 @@ export function logProcessEvents(logger: Logger): void {
       warning.message,
     );
   });
-  process.on('uncaughtException', (error, origin) => {
+  if (onUncaught !== null) process.off('uncaughtException', onUncaught);
+  onUncaught = (error, origin) => {
     logger.fatal(
       { component: 'node', err: error, origin },
       `${origin === 'unhandledRejection' ? 'unhandled rejection' : 'uncaught exception'}: ${describeError(error)}`,
     );
     process.exit(1);
-  });
+  };
+  process.on('uncaughtException', onUncaught);
 }
+
+let onUncaught: NodeJS.UncaughtExceptionListener | null = null;
 
 /**
  * Reads and validates the environment (and `.env`) once, before anything

@@ -109,6 +109,20 @@ describe('start-up failures under LOG_FORMAT=json or kv', () => {
     expect(records.some((r) => r.level === 'fatal' && r.msg.includes('MAX_LOG_BYTES'))).toBe(true);
   });
 
+  it("routes a library's start-up warning (pg's SSL-mode notice) through the logger", async () => {
+    // Nothing listens on port 9 of loopback: the start fails after the warning.
+    const lines = await failedStart({
+      LOG_FORMAT: 'json',
+      DATABASE_URL: 'postgres://agent@127.0.0.1:9/incidents?sslmode=require',
+    });
+    const records = lines.map(
+      (l) => JSON.parse(l) as { level: string; msg: string; component?: string },
+    );
+    expect(records.map((r) => r.level)).toEqual(['warn', 'fatal']);
+    expect(records[0]).toMatchObject({ component: 'node' });
+    expect(records[0]?.msg).toMatch(/^SECURITY WARNING: The SSL modes/);
+  });
+
   it('reports a runtime that cannot start as a logfmt line', async () => {
     const lines = await failedStart({
       LOG_FORMAT: 'kv',

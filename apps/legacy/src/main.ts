@@ -7,6 +7,7 @@ import {
   loadConfigOrExit,
   logProcessEvents,
   startServer,
+  startupLogger,
   warnAboutKeys,
 } from '@agent/api';
 import { createLegacyApp } from './app.js';
@@ -14,6 +15,8 @@ import { createLegacyApp } from './app.js';
 const SERVICE = 'devops-agent-legacy';
 
 async function main(): Promise<void> {
+  // Until the runtime's logger exists (warnings while the store opens, say).
+  logProcessEvents(startupLogger(SERVICE));
   const config = loadConfigOrExit(SERVICE);
   const runtime = await createRuntime(config, { serviceName: SERVICE });
   logProcessEvents(runtime.logger);

@@ -154,7 +154,9 @@ function openDatabase(options: KnowledgeStoreOptions): OpenedDatabase {
 function describePostgres(databaseUrl: string): string {
   try {
     const url = new URL(databaseUrl);
-    return `PostgreSQL ${url.hostname || 'localhost'}:${url.port || '5432'}${url.pathname || '/'}`;
+    // `?host=` wins over the URL's host, as in libpq: a Unix socket directory.
+    const host = url.searchParams.get('host') || url.hostname || 'localhost';
+    return `PostgreSQL ${host}:${url.port || '5432'}${url.pathname || '/'}`;
   } catch {
     return 'PostgreSQL';
   }

@@ -273,7 +273,19 @@ describe('PostgreSQL store when the server cannot be reached', () => {
     }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(StoreUnavailableError);
     expect((failure as Error).message).not.toContain('secret-password');
+    expect((failure as Error).message).toContain('migrate PostgreSQL 127.0.0.1:1/test:');
     expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('names a Unix socket directory given as ?host= where it could not connect', async () => {
+    const failure = await createKnowledgeStore({
+      databaseUrl: 'postgres:///incidents?host=/nonexistent/pg-socket-dir&user=agent',
+      connectionTimeoutMs: 2000,
+    }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(StoreUnavailableError);
+    expect((failure as Error).message).toMatch(
+      /^knowledge store: migrate PostgreSQL \/nonexistent\/pg-socket-dir:5432\/incidents: store unavailable/,
+    );
   });
 
   it('gives up after connectionTimeoutMs when the server accepts but never answers', async () => {

@@ -69,6 +69,8 @@ const NETWORK_CODES = new Set([
   'EHOSTUNREACH',
   'ENETUNREACH',
   'EPIPE',
+  // A Unix socket (`?host=/var/run/postgresql`) with no server behind it.
+  'ENOENT',
 ]);
 
 /** Messages of pg and pg-pool for connections that failed or went away (they carry no code). */
