@@ -182,7 +182,7 @@ describe.skipIf(!baseUrl)('PostgreSQL store specifics', () => {
   it('answers unavailable, not never, when a lock held elsewhere outlasts statementTimeoutMs', async () => {
     const url = await freshSchemaUrl();
     const schema = schemas.at(-1) as string;
-    const store = await createKnowledgeStore({ databaseUrl: url, statementTimeoutMs: 300 });
+    const store = await createKnowledgeStore({ databaseUrl: url, statementTimeoutMs: 1000 });
     // A session that locked the table and went quiet (a forgotten psql).
     const holder = await (admin as pg.Pool).connect();
     try {
@@ -200,10 +200,10 @@ describe.skipIf(!baseUrl)('PostgreSQL store specifics', () => {
       await holder.query('select pg_advisory_lock(7316023950012025001)');
       const release = setTimeout(
         () => void holder.query('select pg_advisory_unlock(7316023950012025001)'),
-        800,
+        2500,
       );
       try {
-        await (await createKnowledgeStore({ databaseUrl: url, statementTimeoutMs: 300 })).close();
+        await (await createKnowledgeStore({ databaseUrl: url, statementTimeoutMs: 1000 })).close();
       } finally {
         clearTimeout(release);
       }

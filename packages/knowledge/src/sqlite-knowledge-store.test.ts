@@ -187,7 +187,8 @@ describe('SQLite store specifics', () => {
     const dbPath = join(await tempDir(), 'agent.db');
     (await createKnowledgeStore({ dbPath })).close();
     const database = openSqliteDatabase({ dbPath });
-    const reportMs = 400;
+    // Long enough that the second ping below surely comes within it on a busy machine.
+    const reportMs = 1500;
     const store = new SqlKnowledgeStore(
       new Kysely<KnowledgeDatabase>({ dialect: createSqliteDialect(database) }),
       'sqlite',
