@@ -84,7 +84,7 @@ export function refuseAnotherApplicationsFile(dbPath: string): void {
   if (tables.length === 0 || tables.includes(MIGRATION_TABLE)) return;
   const shown = `${tables.slice(0, 5).join(', ')}${tables.length > 5 ? `, and ${tables.length - 5} more` : ''}`;
   throw new Error(
-    `it holds another application's tables (${shown}); the knowledge store would add its own beside them and switch the file to WAL mode: point DB_PATH at a new file, or at one this agent created`,
+    `it holds another application's tables (${shown}); the knowledge store would add its own beside them and switch the file to WAL mode: point DB_PATH (the CLI's --db) at a new file, or at one this agent created`,
   );
 }
 

@@ -119,7 +119,7 @@ describe('SQLite store specifics', () => {
     const failure = await createKnowledgeStore({ dbPath }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(StoreUnavailableError);
     expect((failure as Error).message).toBe(
-      `knowledge store: cannot open the SQLite file ${dbPath}: it holds another application's tables (users); the knowledge store would add its own beside them and switch the file to WAL mode: point DB_PATH at a new file, or at one this agent created`,
+      `knowledge store: cannot open the SQLite file ${dbPath}: it holds another application's tables (users); the knowledge store would add its own beside them and switch the file to WAL mode: point DB_PATH (the CLI's --db) at a new file, or at one this agent created`,
     );
     await expect(runMigrations({ dbPath })).rejects.toThrow(/another application's tables/);
 
