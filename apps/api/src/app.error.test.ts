@@ -156,6 +156,14 @@ describe('request errors', () => {
       'validation_failed',
       /since/,
     );
+    await expectError(
+      await api.app.request(
+        '/api/incidents?since=2026-11-27T10:00:00Z&until=2026-11-26T10:00:00%2B02:00',
+      ),
+      400,
+      'validation_failed',
+      /^until: must be later than since$/,
+    );
   });
 
   it('voting for an unknown plugin is 404 naming the known plugins', async () => {

@@ -23,7 +23,11 @@ const IncidentQuerySchema = PageQuerySchema.extend({
     .optional()
     .openapi({ param: { name: 'since', in: 'query' }, example: '2026-11-26T00:00:00Z' }),
   until: isoInstant.optional().openapi({ param: { name: 'until', in: 'query' } }),
-});
+}).refine(
+  // An empty page would hide the mistake (the two swapped, a wrong year).
+  (query) => query.since === undefined || query.until === undefined || query.since < query.until,
+  { message: 'must be later than since', path: ['until'] },
+);
 
 export function registerIncidentRoutes(
   app: OpenAPIHono,
