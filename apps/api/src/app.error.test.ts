@@ -1,3 +1,4 @@
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApi, LOGS, postJson, readJson, type TestApi } from '../test/harness.js';
 
@@ -66,6 +67,49 @@ describe('request errors', () => {
       }),
       415,
       'unsupported_media_type',
+    );
+  });
+
+  it('a compressed body (gzip, deflate, br) is analysed as the plain one is', async () => {
+    const plain = JSON.stringify({ log: LOGS.oomCrashLoop });
+    const expected = await readJson(await api.app.request('/api/process_log', postJson(plain)));
+    for (const [encoding, body] of [
+      ['gzip', gzipSync(plain)],
+      ['deflate', deflateSync(plain)],
+      ['br', brotliCompressSync(plain)],
+    ] as const) {
+      const res = await api.app.request('/api/process_log', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'Content-Encoding': encoding },
+        body,
+      });
+      expect(res.status, encoding).toBe(200);
+      expect((await readJson(res)).category).toBe(expected.category);
+    }
+  });
+
+  it('a compressed body is held to MAX_LOG_BYTES once decompressed, and must decompress', async () => {
+    const post = (encoding: string, body: Uint8Array | string) =>
+      api.app.request('/api/process_log', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'Content-Encoding': encoding },
+        body,
+      });
+    // About 60 bytes on the wire, 100 KB inflated: over this API's 2,048.
+    const bomb = gzipSync(JSON.stringify({ log: 'x'.repeat(100_000) }));
+    expect(bomb.length).toBeLessThan(2048);
+    await expectError(await post('gzip', bomb), 413, 'payload_too_large', /once decompressed/);
+    await expectError(
+      await post('gzip', JSON.stringify({ log: 'ERROR x' })),
+      400,
+      'validation_failed',
+      /^request body is not valid gzip data: incorrect header check$/,
+    );
+    await expectError(
+      await post('compress', JSON.stringify({ log: 'ERROR x' })),
+      415,
+      'unsupported_media_type',
+      /Content-Encoding "compress"/,
     );
   });
 

@@ -1,5 +1,6 @@
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { AgentError } from '@agent/core';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.-]+\+)?json$/i;
@@ -45,8 +46,15 @@ function declaredLength(
  * deeper than MAX_JSON_DEPTH is 400 `validation_failed`. With `optional`, a
  * request without a body is fine. The body text is cached by Hono, so the
  * route's validator reads the cached text (Hono caches bodies per request).
+ *
+ * A body sent with `Content-Encoding: gzip`, `deflate` or `br` (log shippers
+ * compress their HTTP output) is decompressed first, to at most `maxBytes`
+ * (413 past that: a small bomb cannot become a large body); another encoding
+ * is 415.
  */
-export function jsonBody(options: { optional?: boolean } = {}): MiddlewareHandler {
+export function jsonBody(
+  options: { optional?: boolean; maxBytes?: number } = {},
+): MiddlewareHandler {
   return async function jsonBody(c, next) {
     const declared = declaredLength(
       c.req.header('content-length'),
@@ -66,7 +74,7 @@ export function jsonBody(options: { optional?: boolean } = {}): MiddlewareHandle
         `request body must be application/json, not ${mediaType === '' ? 'an undeclared type' : `"${mediaType.slice(0, 100)}"`}`,
       );
     }
-    const text = declaredEmpty ? '' : await c.req.text();
+    const text = declaredEmpty ? '' : await bodyText(c, options.maxBytes);
     if (text.trim() === '') {
       if (options.optional) return next();
       throw new AgentError('validation_failed', 'request body is required (a JSON object)');
@@ -87,6 +95,50 @@ export function jsonBody(options: { optional?: boolean } = {}): MiddlewareHandle
     }
     await next();
   };
+}
+
+const DECOMPRESS = {
+  gzip: gunzipSync,
+  'x-gzip': gunzipSync,
+  deflate: inflateSync,
+  br: brotliDecompressSync,
+} as const;
+
+/**
+ * The request body as text, decompressed as its Content-Encoding says, and
+ * left in Hono's body cache as text, where the route's validator reads it.
+ */
+async function bodyText(c: Context, maxBytes = Number.POSITIVE_INFINITY): Promise<string> {
+  const encoding = (c.req.header('content-encoding') ?? '').trim().toLowerCase();
+  if (encoding === '' || encoding === 'identity') return c.req.text();
+  if (!Object.hasOwn(DECOMPRESS, encoding)) {
+    throw new AgentError(
+      'unsupported_media_type',
+      `request body has Content-Encoding "${encoding.slice(0, 50)}"; send it uncompressed, or as gzip, deflate or br`,
+    );
+  }
+  const compressed = Buffer.from(await c.req.arrayBuffer());
+  let text: string;
+  try {
+    const decompress = DECOMPRESS[encoding as keyof typeof DECOMPRESS];
+    text = decompress(compressed, { maxOutputLength: Math.min(maxBytes, 2 ** 31 - 1) }).toString(
+      'utf8',
+    );
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new AgentError(
+        'payload_too_large',
+        `request body is larger than ${maxBytes} bytes once decompressed`,
+      );
+    }
+    throw new AgentError(
+      'validation_failed',
+      `request body is not valid ${encoding} data: ${(error as Error).message}`,
+    );
+  }
+  // Hono keeps the promise of each body read there (its type says the value).
+  (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve(text);
+  return text;
 }
 
 /** Counts bracket nesting outside strings in one pass, before JSON.parse recurses. */
