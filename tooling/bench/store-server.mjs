@@ -14,15 +14,14 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const API = join(ROOT, 'apps', 'api');
-const { createApp, createRuntime, exitOnSignals, loadConfigOrExit, startServer } = await import(
+const { createApp, exitOnSignals, startRuntime, startServer } = await import(
   pathToFileURL(join(API, 'dist', 'index.js')).href
 );
 // The same hono the API is built with, resolved from the API package.
 const fromApi = createRequire(join(API, 'package.json'));
 const { Hono } = await import(pathToFileURL(fromApi.resolve('hono')).href);
 
-const config = loadConfigOrExit('devops-agent-bench');
-const runtime = await createRuntime(config, { serviceName: 'devops-agent-bench' });
+const { config, runtime } = await startRuntime('devops-agent-bench');
 const { app } = createApp(runtime);
 
 const bare = new Hono();

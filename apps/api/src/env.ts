@@ -1,6 +1,7 @@
 import { type AgentConfig, ConfigError, loadConfig } from '@agent/config';
 import { describeError } from '@agent/core';
 import { createLogger, LOG_FORMATS, type LogFormat, type Logger } from '@agent/observability';
+import { createRuntime, type Runtime } from './runtime.js';
 
 /**
  * A logger for what happens before (or instead of) the runtime's: start-up
@@ -86,6 +87,23 @@ export function logProcessEvents(logger: Logger): void {
 }
 
 let onUncaught: NodeJS.UncaughtExceptionListener | null = null;
+
+/**
+ * What a server does before it builds its app: Node's own output through the
+ * start-up logger (warnings while the store opens, say), the configuration
+ * read (or one fatal line), the runtime made, then Node's output through the
+ * runtime's logger and the warnings about keys.
+ */
+export async function startRuntime(
+  serviceName: string,
+): Promise<{ config: AgentConfig; runtime: Runtime }> {
+  logProcessEvents(startupLogger(serviceName));
+  const config = loadConfigOrExit(serviceName);
+  const runtime = await createRuntime(config, { serviceName });
+  logProcessEvents(runtime.logger);
+  warnAboutKeys(config, runtime.logger);
+  return { config, runtime };
+}
 
 /**
  * Reads and validates the environment (and `.env`) once, before anything

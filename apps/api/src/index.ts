@@ -2,13 +2,7 @@
 // and the tooling (client generation, benchmarks) reuse.
 export type { ApiApp, AppOptions } from './app.js';
 export { applyCommonMiddleware, applyErrorHandling, createApp, validationHook } from './app.js';
-export {
-  exitOnStartupFailure,
-  loadConfigOrExit,
-  logProcessEvents,
-  startupLogger,
-  warnAboutKeys,
-} from './env.js';
+export { exitOnStartupFailure, logProcessEvents, startRuntime } from './env.js';
 export type { IncidentEvent, IncidentEvents } from './events/incident-events.js';
 export type { ErrorBody } from './http/errors.js';
 export { errorBody, errorResponse, STATUS_OF_CODE } from './http/errors.js';

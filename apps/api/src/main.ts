@@ -1,25 +1,13 @@
 // The composition root of the primary API: configuration, adapters, agent,
 // app, server. Nothing else constructs adapters.
 import { createApp } from './app.js';
-import {
-  exitOnStartupFailure,
-  loadConfigOrExit,
-  logProcessEvents,
-  startupLogger,
-  warnAboutKeys,
-} from './env.js';
+import { exitOnStartupFailure, startRuntime } from './env.js';
 import { exitOnSignals, startServer } from './http/serve.js';
-import { createRuntime } from './runtime.js';
 
 const SERVICE = 'devops-agent-api';
 
 async function main(): Promise<void> {
-  // Until the runtime's logger exists (warnings while the store opens, say).
-  logProcessEvents(startupLogger(SERVICE));
-  const config = loadConfigOrExit(SERVICE);
-  const runtime = await createRuntime(config, { serviceName: SERVICE });
-  logProcessEvents(runtime.logger);
-  warnAboutKeys(config, runtime.logger);
+  const { config, runtime } = await startRuntime(SERVICE);
   const { app, websocket } = createApp(runtime);
   try {
     const running = await startServer({

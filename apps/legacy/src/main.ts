@@ -1,26 +1,12 @@
 // Composition root of the legacy API: the same runtime as the primary API,
 // a translating app on LEGACY_PORT.
-import {
-  createRuntime,
-  exitOnSignals,
-  exitOnStartupFailure,
-  loadConfigOrExit,
-  logProcessEvents,
-  startServer,
-  startupLogger,
-  warnAboutKeys,
-} from '@agent/api';
+import { exitOnSignals, exitOnStartupFailure, startRuntime, startServer } from '@agent/api';
 import { createLegacyApp } from './app.js';
 
 const SERVICE = 'devops-agent-legacy';
 
 async function main(): Promise<void> {
-  // Until the runtime's logger exists (warnings while the store opens, say).
-  logProcessEvents(startupLogger(SERVICE));
-  const config = loadConfigOrExit(SERVICE);
-  const runtime = await createRuntime(config, { serviceName: SERVICE });
-  logProcessEvents(runtime.logger);
-  warnAboutKeys(config, runtime.logger);
+  const { config, runtime } = await startRuntime(SERVICE);
   const { app } = createLegacyApp(runtime);
   try {
     const running = await startServer({
