@@ -127,11 +127,12 @@ function openDatabase(options: KnowledgeStoreOptions): OpenedDatabase {
     const sqliteFile = database.memory ? undefined : realpathSync(options.dbPath);
     const dialect = createSqliteDialect(database);
     const version = database.prepare('select sqlite_version()').pluck().get() as string;
+    const location = `SQLite ${sqliteFile ?? 'in memory'}`;
     return {
       db: new Kysely<KnowledgeDatabase>({ dialect }),
       dialect: 'sqlite',
-      description: `SQLite ${sqliteFile ?? 'in memory'} (SQLite ${version}, ${SQLITE_DRIVER})`,
-      location: `SQLite ${sqliteFile ?? 'in memory'}`,
+      description: `${location} (SQLite ${version}, ${SQLITE_DRIVER})`,
+      location,
       sqliteFile,
       sqlite: dialect.writer,
     };

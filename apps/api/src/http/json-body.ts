@@ -52,9 +52,7 @@ function declaredLength(
  * (413 past that: a small bomb cannot become a large body); another encoding
  * is 415.
  */
-export function jsonBody(
-  options: { optional?: boolean; maxBytes?: number } = {},
-): MiddlewareHandler {
+export function jsonBody(options: { maxBytes: number; optional?: boolean }): MiddlewareHandler {
   return async function jsonBody(c, next) {
     const declared = declaredLength(
       c.req.header('content-length'),
@@ -108,7 +106,7 @@ const DECOMPRESS = {
  * The request body as text, decompressed as its Content-Encoding says, and
  * left in Hono's body cache as text, where the route's validator reads it.
  */
-async function bodyText(c: Context, maxBytes = Number.POSITIVE_INFINITY): Promise<string> {
+async function bodyText(c: Context, maxBytes: number): Promise<string> {
   const encoding = (c.req.header('content-encoding') ?? '').trim().toLowerCase();
   if (encoding === '' || encoding === 'identity') return c.req.text();
   if (!Object.hasOwn(DECOMPRESS, encoding)) {

@@ -32,7 +32,7 @@ export function secureRoute<R extends RouteConfig>(
   if (options.body) {
     guards.push(
       limitBody(runtime.config.maxLogBytes),
-      jsonBody({ optional: options.body === 'optional', maxBytes: runtime.config.maxLogBytes }),
+      jsonBody({ maxBytes: runtime.config.maxLogBytes, optional: options.body === 'optional' }),
     );
   }
   return {
